@@ -1,0 +1,481 @@
+"""Every git call govcheck makes, returning plain data.
+
+The diff logic asks this module for a revision range, the manifest files at a revision, the
+paths that changed and the commits of a range; it never sees a GitPython object. GitPython is
+imported lazily, so `govcheck check` runs without touching git at all.
+
+git is never run through a shell, revisions from the command line are validated before they
+reach it, and each of its failures becomes a `GovcheckError` that says what to do.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Literal
+
+from govcheck.errors import GovcheckError
+
+if TYPE_CHECKING:
+    import git as gitpython
+
+HeadKind = Literal["commit", "worktree", "index"]
+
+SYMLINK_MODE = "120000"
+REGULAR_FILE_MODES = frozenset({"100644", "100755"})
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+_NO_GIT = ("git is not installed or not on PATH: install git (or set GIT_PYTHON_GIT_EXECUTABLE "
+           "to its full path) to use govcheck diff")
+_SHALLOW_HINT = ("fetch more history, e.g. actions/checkout with fetch-depth: 0, "
+                 "or git fetch --unshallow")
+# One commit per record (-z), six NUL-separated fields. The trailer block is found by git
+# itself (%(trailers:only,unfold)), so govcheck follows git's own trailer rules exactly.
+_LOG_FORMAT = "%H%x00%an%x00%ae%x00%ce%x00%B%x00%(trailers:only,unfold)"
+_LOG_FIELDS = 6
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One side of a comparison: a commit, the index or the working tree."""
+
+    kind: HeadKind
+    sha: str | None = None  # None for the index and the working tree
+
+
+@dataclass(frozen=True)
+class RevisionRange:
+    """The two revisions `govcheck diff` compares, resolved to commit ids."""
+
+    base_sha: str            # for BASE...HEAD and defaulted bases: the merge base
+    head_sha: str | None     # None when the head is the index or the working tree
+    base_label: str          # as the user gave it (or the default that was chosen)
+    head_label: str          # "HEAD", a user revision, "worktree" or "index"
+    head_kind: HeadKind
+    head_commit_sha: str | None = None  # the commit the head builds on (HEAD for index/worktree)
+
+    @property
+    def base(self) -> Revision:
+        return Revision("commit", self.base_sha)
+
+    @property
+    def head(self) -> Revision:
+        return Revision(self.head_kind, self.head_sha)
+
+
+@dataclass(frozen=True)
+class GitFile:
+    """A file at a revision. Symlinks are reported, never followed: `data` is then None."""
+
+    path: str                # POSIX, relative to the top-level of the work tree
+    blob_id: str | None      # None for files read from the working tree
+    data: bytes | None
+    is_symlink: bool
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit of a range, with the trailers of its message (`Approved-by: ...`)."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    committer_email: str
+    message: str
+    trailers: tuple[tuple[str, str], ...]
+
+    def trailer_values(self, key: str) -> tuple[str, ...]:
+        """The values of every trailer named `key`, compared case-insensitively."""
+        wanted = key.casefold()
+        return tuple(value for name, value in self.trailers if name.casefold() == wanted)
+
+
+@dataclass(frozen=True)
+class _TreeEntry:
+    path: str
+    mode: str
+    blob_id: str
+    stage: str = "0"  # 1-3: an unresolved merge conflict in the index
+
+
+def open_repository(path: Path) -> Repository:
+    """The git work tree that contains `path`; a GovcheckError when there is none."""
+    try:
+        import git as gitpython
+    except ImportError as error:
+        raise GovcheckError(_NO_GIT) from error
+    try:
+        repo = gitpython.Repo(path, search_parent_directories=True)
+    except gitpython.NoSuchPathError as error:
+        raise GovcheckError(f"'{path}' does not exist") from error
+    except gitpython.InvalidGitRepositoryError as error:
+        raise GovcheckError(f"'{path}' is not inside a git repository: run govcheck diff "
+                            "in a clone of the repository") from error
+    if repo.working_tree_dir is None:
+        raise GovcheckError(f"'{path}' is a bare git repository: run govcheck diff in a "
+                            "clone with a work tree")
+    repository = Repository(repo, Path(repo.working_tree_dir).resolve())
+    repository._run("rev-parse", "--git-dir")  # fails early when git is missing or refuses
+    return repository
+
+
+def validate_revision(revision: str) -> str:
+    """Refuse a revision that git could take for an option or that no ref name can spell."""
+    if not revision:
+        raise GovcheckError("an empty git revision was given")
+    if revision.startswith("-"):
+        raise GovcheckError(f"invalid git revision '{revision}': a revision cannot start with '-'")
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in revision):
+        raise GovcheckError(f"invalid git revision {revision!r}: a revision cannot contain "
+                            "whitespace or control characters")
+    return revision
+
+
+class Repository:
+    """A git work tree. Create it with `open_repository`."""
+
+    def __init__(self, repo: gitpython.Repo, toplevel: Path) -> None:
+        self._repo = repo
+        self.toplevel = toplevel
+        self._shallow: bool | None = None
+
+    def close(self) -> None:
+        """Stop the persistent `git cat-file` process."""
+        self._repo.close()
+
+    # -- revisions -------------------------------------------------------------------------
+
+    def resolve_range(self, spec: str | None, base: str | None, head: str | None,
+                      worktree: bool, staged: bool, *,
+                      environ: Mapping[str, str] | None = None) -> RevisionRange:
+        """Resolve `BASE..HEAD`, `BASE...HEAD`, `--base/--head`, `--worktree` or `--staged`.
+
+        Without a base: `$GITHUB_BASE_REF` (origin/<ref>, then <ref>), else the upstream of
+        the current branch, else `main`; a defaulted base is the merge base with the head,
+        as for a pull request.
+        """
+        _check_range_options(spec, base, head, worktree, staged)
+        base_label, head_label, use_merge_base = _split_spec(spec, base, head)
+        head_kind: HeadKind = "worktree" if worktree else "index" if staged else "commit"
+        if head_kind == "commit":
+            head_sha: str | None = self._commit(head_label or "HEAD")
+            head_commit = head_sha
+        else:
+            head_sha, head_commit = None, self._head_commit()
+        if base_label is None:
+            base_label, use_merge_base = self._default_base(environ), True
+        base_sha = self._commit(base_label)
+        if use_merge_base and head_commit is not None:
+            base_sha = self._merge_base(base_sha, head_commit, base_label, head_label or "HEAD")
+        return RevisionRange(base_sha, head_sha, base_label,
+                             head_label or ("HEAD" if head_kind == "commit" else head_kind),
+                             head_kind, head_commit)
+
+    def _commit(self, revision: str) -> str:
+        validate_revision(revision)
+        sha = self._rev_parse(f"{revision}^{{commit}}")
+        if sha is not None:
+            return sha
+        if self._is_shallow():
+            raise GovcheckError(f"revision '{revision}' is not in this clone, whose history is "
+                                f"shallow: {_SHALLOW_HINT}")
+        if self._rev_parse(revision) is not None:
+            raise GovcheckError(f"revision '{revision}' is not a commit")
+        raise GovcheckError(f"revision '{revision}' does not exist in this repository")
+
+    def _rev_parse(self, revision: str) -> str | None:
+        status, out, err = self._run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                                     revision, check=False)
+        if status != 0:
+            if err.strip():
+                raise GovcheckError(_git_failure("rev-parse", err))
+            return None
+        return out.decode("ascii").strip()
+
+    def _head_commit(self) -> str | None:
+        """HEAD's commit id; None on a branch with no commit yet."""
+        return self._rev_parse("HEAD^{commit}")
+
+    def _is_shallow(self) -> bool:
+        if self._shallow is None:
+            out = self._run("rev-parse", "--is-shallow-repository")[1]
+            self._shallow = out.strip() == b"true"
+        return self._shallow
+
+    def _default_base(self, environ: Mapping[str, str] | None) -> str:
+        environment = os.environ if environ is None else environ
+        base_ref = environment.get("GITHUB_BASE_REF", "").strip()
+        if base_ref:
+            candidates = [f"origin/{base_ref}", base_ref]
+            for candidate in candidates:
+                if self._rev_parse(f"{validate_revision(candidate)}^{{commit}}") is not None:
+                    return candidate
+            return candidates[0]  # so that the error names what was looked for
+        return self._upstream() or "main"
+
+    def _upstream(self) -> str | None:
+        status, out, _ = self._run("rev-parse", "--abbrev-ref", "--symbolic-full-name",
+                                   "@{upstream}", check=False)
+        name = out.decode("utf-8", "replace").strip()
+        return name if status == 0 and name else None
+
+    def _merge_base(self, base_sha: str, head_sha: str, base_label: str,
+                    head_label: str) -> str:
+        status, out, err = self._run("merge-base", base_sha, head_sha, check=False)
+        if status == 0:
+            return out.decode("ascii").strip()
+        if status != 1 or err.strip():
+            raise GovcheckError(_git_failure("merge-base", err))
+        if self._is_shallow():
+            raise GovcheckError(f"cannot find the merge base of '{base_label}' and "
+                                f"'{head_label}', as the history of this clone is shallow: "
+                                f"{_SHALLOW_HINT}")
+        raise GovcheckError(f"'{base_label}' and '{head_label}' have no common history: "
+                            f"compare them with a two-dot range, {base_label}..{head_label}")
+
+    # -- files -----------------------------------------------------------------------------
+
+    def read_files(self, revision: Revision, under: Sequence[str],
+                   suffixes: Sequence[str] = MANIFEST_SUFFIXES,
+                   extra_paths: Sequence[str] = ()) -> list[GitFile]:
+        """Every file below the folders `under` (relative to the top-level) ending in one of
+        `suffixes`, plus each of `extra_paths` that exists, at `revision`, sorted by path.
+
+        Commits and the index are read from git's objects through one `git cat-file` process;
+        the working tree is never touched. The working tree is read from disk: tracked files
+        and untracked files that are not ignored.
+        """
+        folders = [_normalize_folder(folder) for folder in under]
+        extras = frozenset(_normalize_folder(path) for path in extra_paths)
+        if not folders and not extras:
+            return []
+        pathspecs = [] if "" in folders else [*folders, *sorted(extras)]
+        wanted = _PathFilter(tuple(folders), tuple(suffixes), extras)
+        if revision.kind == "worktree":
+            return self._read_worktree(pathspecs, wanted)
+        entries = [entry for entry in self._list_entries(revision, pathspecs)
+                   if wanted(entry.path)]
+        return self._read_entries(entries)
+
+    def _list_entries(self, revision: Revision, pathspecs: list[str]) -> list[_TreeEntry]:
+        if revision.kind == "index":
+            out = self._run("--literal-pathspecs", "ls-files", "--stage", "-z", "--",
+                            *pathspecs)[1]
+            return _parse_index_listing(out)
+        if revision.sha is None:
+            raise ValueError("a commit revision needs a sha")
+        out = self._run("--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree",
+                        revision.sha, "--", *pathspecs)[1]
+        return _parse_tree_listing(out)
+
+    def _read_entries(self, entries: list[_TreeEntry]) -> list[GitFile]:
+        files = []
+        for entry in entries:
+            if entry.stage != "0":
+                raise GovcheckError("the file has unresolved merge conflicts: resolve them "
+                                    "and stage the result", file=entry.path)
+            if entry.mode == SYMLINK_MODE:
+                files.append(GitFile(entry.path, entry.blob_id, None, True))
+            elif entry.mode in REGULAR_FILE_MODES:  # submodules (160000) are not files
+                data = self._read_blob(entry.blob_id, entry.path)
+                files.append(GitFile(entry.path, entry.blob_id, data, False))
+        return files
+
+    def _read_blob(self, blob_id: str, path: str) -> bytes:
+        # Git.get_object_data talks to one persistent `git cat-file --batch` process, kept
+        # for the life of this Repository: one process for all files, not one per file.
+        try:
+            return self._repo.git.get_object_data(blob_id)[3]
+        except ValueError as error:
+            raise GovcheckError(f"git cannot read the object {blob_id}: {error}",
+                                file=path) from error
+
+    def _read_worktree(self, pathspecs: list[str], wanted: _PathFilter) -> list[GitFile]:
+        out = self._run("--literal-pathspecs", "ls-files", "-z", "--cached", "--others",
+                        "--exclude-standard", "--", *pathspecs)[1]
+        paths = sorted({path for path in _split_nul(out) if wanted(path)})
+        files = (self._read_disk_file(path) for path in paths)
+        return [file for file in files if file is not None]
+
+    def _read_disk_file(self, path: str) -> GitFile | None:
+        full_path = self.toplevel / path
+        try:
+            mode = full_path.lstat().st_mode
+        except FileNotFoundError:
+            return None  # tracked, but deleted in the working tree
+        except OSError as error:
+            raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
+        # A path whose folder is a symlink leaving the repository is treated like a symlink.
+        if stat.S_ISLNK(mode) or not full_path.resolve().is_relative_to(self.toplevel):
+            return GitFile(path, None, None, True)
+        if not stat.S_ISREG(mode):
+            return None
+        try:
+            return GitFile(path, None, full_path.read_bytes(), False)
+        except OSError as error:
+            raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
+
+    # -- changes and commits ---------------------------------------------------------------
+
+    def changed_paths(self, revisions: RevisionRange) -> list[str]:
+        """The paths (relative to the top-level) that differ between base and head; a rename
+        lists both its old and its new path."""
+        diff = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff"]
+        if revisions.head_kind == "commit":
+            assert revisions.head_sha is not None
+            diff += [revisions.base_sha, revisions.head_sha]
+        elif revisions.head_kind == "index":
+            diff += ["--cached", revisions.base_sha]
+        else:
+            diff += [revisions.base_sha]
+        paths = set(_split_nul(self._run(*diff, "--")[1]))
+        if revisions.head_kind == "worktree":
+            untracked = self._run("ls-files", "-z", "--others", "--exclude-standard")[1]
+            paths.update(_split_nul(untracked))
+        return sorted(paths)
+
+    def commits(self, revisions: RevisionRange) -> list[Commit]:
+        """The commits in base..head, newest first. Uncommitted changes (index, working tree)
+        have no commit: only the commits up to HEAD are listed."""
+        head = revisions.head_commit_sha
+        if head is None:
+            return []
+        out = self._run("-c", "trailer.separators=:", "log", "-z", "--no-color",
+                        "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
+                        f"{revisions.base_sha}..{head}", "--")[1]
+        return list(_parse_log(out))
+
+    # -- running git -----------------------------------------------------------------------
+
+    def _run(self, *args: str, check: bool = True) -> tuple[int, bytes, str]:
+        """Run git (never through a shell) in the top-level; (status, stdout, stderr)."""
+        from git.exc import GitCommandNotFound
+
+        executable = str(self._repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+        try:
+            status, out, err = self._repo.git.execute(
+                [executable, *args], with_extended_output=True, with_exceptions=False,
+                stdout_as_string=False, strip_newline_in_stdout=False, shell=False)
+        except GitCommandNotFound as error:
+            raise GovcheckError(_NO_GIT) from error
+        if check and status != 0:
+            raise GovcheckError(_git_failure(_command_name(args), err))
+        return status, out, err
+
+
+@dataclass(frozen=True)
+class _PathFilter:
+    folders: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    extra_paths: frozenset[str]
+
+    def __call__(self, path: str) -> bool:
+        if path in self.extra_paths:
+            return True
+        if not path.endswith(self.suffixes):
+            return False
+        return any(folder == "" or path.startswith(folder + "/") for folder in self.folders)
+
+
+def _check_range_options(spec: str | None, base: str | None, head: str | None,
+                         worktree: bool, staged: bool) -> None:
+    if worktree and staged:
+        raise GovcheckError("--worktree and --staged cannot be used together")
+    if head is not None and (worktree or staged):
+        raise GovcheckError("--head cannot be used with --worktree or --staged")
+    if spec is not None and (base is not None or head is not None):
+        raise GovcheckError("give either a range (BASE..HEAD) or --base/--head, not both")
+    if spec is not None and ".." in spec and (worktree or staged):
+        raise GovcheckError("a range already names its head: with --worktree or --staged, "
+                            "give only the base")
+
+
+def _split_spec(spec: str | None, base: str | None,
+                head: str | None) -> tuple[str | None, str | None, bool]:
+    """(base label, head label, use the merge base) from the command line's revisions."""
+    if spec is None:
+        return base, head, False
+    for separator, use_merge_base in (("...", True), ("..", False)):
+        if separator in spec:
+            left, right = spec.split(separator, 1)
+            return left or "HEAD", right or "HEAD", use_merge_base  # git's empty side
+    return spec, None, False
+
+
+def _normalize_folder(folder: str) -> str:
+    """A repository-relative POSIX path; '' for the top-level itself."""
+    path = PurePosixPath(folder)
+    if path.is_absolute() or ".." in path.parts:
+        raise GovcheckError(f"'{folder}' is outside the repository: give a path relative "
+                            "to its top-level")
+    text = path.as_posix()
+    return "" if text == "." else text
+
+
+def _split_nul(out: bytes) -> list[str]:
+    return [os.fsdecode(item) for item in out.split(b"\0") if item]
+
+
+def _parse_tree_listing(out: bytes) -> list[_TreeEntry]:
+    """`git ls-tree -z` records: `<mode> SP <type> SP <id> TAB <path>`."""
+    entries = []
+    for record in out.split(b"\0"):
+        if record:
+            info, _, path = record.partition(b"\t")
+            mode, _, blob_id = info.decode("ascii").split(" ")
+            entries.append(_TreeEntry(os.fsdecode(path), mode, blob_id))
+    return entries
+
+
+def _parse_index_listing(out: bytes) -> list[_TreeEntry]:
+    """`git ls-files --stage -z` records: `<mode> SP <id> SP <stage> TAB <path>`."""
+    entries = []
+    for record in out.split(b"\0"):
+        if record:
+            info, _, raw_path = record.partition(b"\t")
+            mode, blob_id, stage = info.decode("ascii").split(" ")
+            entries.append(_TreeEntry(os.fsdecode(raw_path), mode, blob_id, stage))
+    return entries
+
+
+def _parse_log(out: bytes) -> Iterator[Commit]:
+    fields = out.split(b"\0")
+    if len(fields) % _LOG_FIELDS == 1 and fields[-1] == b"":
+        fields.pop()  # the terminator after the last record
+    for start in range(0, len(fields) - _LOG_FIELDS + 1, _LOG_FIELDS):
+        sha, name, email, committer, message, trailers = (
+            field.decode("utf-8", "replace") for field in fields[start:start + _LOG_FIELDS])
+        yield Commit(sha.strip(), name, email, committer, message, _parse_trailers(trailers))
+
+
+def _parse_trailers(block: str) -> tuple[tuple[str, str], ...]:
+    """`Key: value` lines (git has already found and unfolded the trailer block)."""
+    trailers = []
+    for line in block.splitlines():
+        key, separator, value = line.partition(":")
+        if separator and key.strip():
+            trailers.append((key.strip(), value.strip()))
+    return tuple(trailers)
+
+
+def _command_name(args: Sequence[str]) -> str:
+    """The git subcommand among the arguments, past global options such as `-c key=value`."""
+    remaining = iter(args)
+    for arg in remaining:
+        if arg == "-c":
+            next(remaining, None)
+        elif not arg.startswith("-"):
+            return arg
+    return "command"
+
+
+def _git_failure(command: str, stderr: str) -> str:
+    """git's own first error line, as one sentence."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    first = (errors or lines or ["no error message"])[0]
+    if "dubious ownership" in first:
+        first += " (mark it safe with git config --global --add safe.directory <path>)"
+    return f"git {command} failed: {first}"
