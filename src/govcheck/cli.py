@@ -1,0 +1,196 @@
+"""The command line. Every user-facing error is caught here, once, and becomes exit 2."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GovcheckError
+from .findings import Severity
+from .report import FormatOptions
+
+CHECK_FORMAT_NAMES = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise GovcheckError(f"--as-of '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def use_color(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def emit(text: str, output: str | None, protected: Callable[[Path], bool] = lambda p: False) -> None:
+    """Write to stdout, or to a file (atomically; never over a manifest or the config)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    if protected(target):
+        raise GovcheckError(f"--output '{output}' is a manifest or config file: refusing to "
+                            "overwrite it")
+    if target.is_dir():
+        raise GovcheckError(f"--output '{output}' is a folder: name a file")
+    temporary = target.with_name(f".{target.name}.govcheck-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as error:
+        raise GovcheckError(f"cannot write '{output}': {error.strerror}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="govcheck")
+def cli() -> None:
+    """Governance-as-code checks for business-platform integrations."""
+
+
+@cli.command()
+@click.argument("path", required=False)
+@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
+@click.option("--format", "format_name", type=click.Choice(CHECK_FORMAT_NAMES), default=None,
+              help="Output format (default: text; github annotations in GitHub Actions).")
+@click.option("--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--as-of", metavar="DATE", help="Judge dates as of this day (YYYY-MM-DD).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
+              show_default=True, help="Lowest severity that fails the run (exit 1).")
+@click.option("--show-waived", is_flag=True, help="List waived findings in text output too.")
+def check(path: str | None, config_file: str | None, format_name: str | None,
+          output: str | None, as_of: str | None, fail_on: str, show_waived: bool) -> None:
+    """Check the manifests under PATH (default: the ecosystem folder)."""
+    from .formats import CHECK_FORMATS
+    from .project import open_project, run_check
+
+    date = parse_as_of(as_of)
+    project = open_project(Path.cwd(), config_file)
+    report = run_check(project, Path(path) if path else None, date, Severity(fail_on))
+    name = format_name or "text"
+    if name not in CHECK_FORMATS:
+        raise GovcheckError(f"format '{name}' is not available for check yet")
+    stream_color = use_color(sys.stdout) and output is None
+    text = CHECK_FORMATS[name](report, FormatOptions(color=stream_color, show_waived=show_waived))
+    emit(text, output, lambda target: _is_manifest(target, project.ecosystem, project.config.root))
+    sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+
+
+def _is_manifest(target: Path, ecosystem: Path, config_root: Path) -> bool:
+    resolved = target.resolve()
+    if resolved == (config_root / "govcheck.yaml").resolve():
+        return True
+    return resolved.suffix in (".yaml", ".yml") and ecosystem.resolve() in resolved.parents
+
+
+@cli.command()
+@click.option("--format", "format_name", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
+def rules(format_name: str, config_file: str | None) -> None:
+    """List every rule, its severity and title."""
+    import json
+
+    from .project import open_project
+
+    project = open_project(Path.cwd(), config_file)
+    loaded = project.rules()
+    rows = [(rule.id, project.config.severities.get(rule.id, rule.severity.value), rule.title)
+            for rule in loaded.values()]
+    if format_name == "json":
+        click.echo(json.dumps([{"id": i, "severity": s, "title": t} for i, s, t in rows], indent=2))
+        return
+    for rule_id, severity, title in rows:
+        click.echo(f"{rule_id}  {severity:<7}  {title}")
+
+
+@cli.command()
+@click.argument("rule_id", metavar="RULE")
+@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
+def explain(rule_id: str, config_file: str | None) -> None:
+    """Show a rule's rationale, remediation and an example."""
+    from .project import open_project
+    from .schema import suggest
+
+    loaded = open_project(Path.cwd(), config_file).rules()
+    rule = loaded.get(rule_id.upper()) or loaded.get(rule_id)
+    if rule is None:
+        raise GovcheckError(f"unknown rule '{rule_id}'{suggest(rule_id.upper(), loaded)}; "
+                            "'govcheck rules' lists them")
+    click.echo(f"{rule.id}: {rule.title} (default severity: {rule.severity.value})\n")
+    click.echo(f"Why:\n  {rule.rationale}\n\nHow to fix:\n  {rule.remediation}\n")
+    if rule.example:
+        example = "\n".join(f"  {line}" for line in rule.example.rstrip().splitlines())
+        click.echo(f"Example:\n{example}")
+
+
+@cli.command()
+@click.argument("directory", default=".", required=False)
+@click.option("--force", is_flag=True, help="Write into a non-empty folder, replacing files.")
+def init(directory: str, force: bool) -> None:
+    """Write a small, valid starter ecosystem into DIRECTORY (never overwrites)."""
+    from .starter import write_starter
+
+    for path in write_starter(Path(directory), dt.date.today(), force):
+        click.echo(f"wrote {path}")
+    click.echo("next: cd into the folder and run 'govcheck check'")
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option("--output-dir", metavar="DIR", help="Write one <kind>.schema.json per kind here.")
+def schema(kind: str | None, output_dir: str | None) -> None:
+    """JSON Schemas of the manifest kinds, for editors (yaml-language-server)."""
+    from .schema_export import export_schemas
+
+    for line in export_schemas(kind, Path(output_dir) if output_dir else None):
+        click.echo(line)
+
+
+def _bug(error: BaseException) -> NoReturn:
+    import yaml
+
+    versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
+                f"PyYAML {yaml.__version__}, click {click.__version__}")
+    click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
+               f"you ran): {type(error).__name__}: {error} [{versions}]", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one line and exit 2 for anything that stops govcheck doing its job."""
+    try:
+        cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("govcheck: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except GovcheckError as error:
+        click.echo(f"govcheck: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as error:  # noqa: BLE001 - the one place that turns bugs into a message
+        _bug(error)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()
