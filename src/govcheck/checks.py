@@ -147,8 +147,8 @@ def exactly_one(context: Context, params: Params) -> Iterator[Hit]:
             elif isinstance(value, list) and len(value) > 1:
                 names = ", ".join(str(v) for v in value)
                 yield hit(entity, path, f"{len(value)} {label}s ({names}): name exactly one")
-            elif not isinstance(value, str) and not (isinstance(value, list) and value and isinstance(value[0], str)):
-                yield hit(entity, path, f"{dotted(path)} must name one {label}")
+            elif not isinstance(value, str):
+                yield hit(entity, path, f"{dotted(path)} must name one {label}, as a single name")
 
 
 @primitive("references", {"refs": {"type": "array", "items": {
