@@ -53,7 +53,27 @@ def emit(text: str, output: str | None, protected: Callable[[Path], bool] = lamb
         raise GovcheckError(f"cannot write '{output}': {error.strerror}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands defined in their own modules, imported only when run (fast start-up)."""
+
+    lazy = {"diff": "diff_cli:diff", "graph": "graph_cli:graph",
+            "codeowners": "codeowners_cli:codeowners"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module_name, _, attribute = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(f"govcheck.{module_name}"),
+                                             attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="govcheck")
 def cli() -> None:
     """Governance-as-code checks for business-platform integrations."""
@@ -72,17 +92,16 @@ def cli() -> None:
 def check(path: str | None, config_file: str | None, format_name: str | None,
           output: str | None, as_of: str | None, fail_on: str, show_waived: bool) -> None:
     """Check the manifests under PATH (default: the ecosystem folder)."""
-    from .formats import CHECK_FORMATS
+    from .formats import CHECK_FORMATS, formatter
     from .project import open_project, run_check
 
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
     report = run_check(project, Path(path) if path else None, date, Severity(fail_on))
     name = format_name or "text"
-    if name not in CHECK_FORMATS:
-        raise GovcheckError(f"format '{name}' is not available for check yet")
     stream_color = use_color(sys.stdout) and output is None
-    text = CHECK_FORMATS[name](report, FormatOptions(color=stream_color, show_waived=show_waived))
+    text = formatter(CHECK_FORMATS, name)(report, FormatOptions(color=stream_color,
+                                                                show_waived=show_waived))
     emit(text, output, lambda target: _is_manifest(target, project.ecosystem, project.config.root))
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 

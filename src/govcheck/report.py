@@ -40,3 +40,77 @@ class FormatOptions:
     color: bool = False
     show_waived: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+
+CHANGE_CLASSES = ("breaking", "major", "minor")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A sign-off a change needs: `minimum` distinct people of `people` (resolved at BASE)."""
+
+    group: str                      # e.g. "dataset/customer approvers"
+    people: tuple[str, ...]         # "person/jane-doe", sorted
+    minimum: int
+    approved_by: tuple[str, ...]    # the people of the group who signed off, sorted
+
+    @property
+    def satisfied(self) -> bool:
+        return len(set(self.approved_by)) >= self.minimum
+
+    def to_dict(self) -> dict[str, object]:
+        return {"group": self.group, "people": list(self.people), "min": self.minimum,
+                "approved_by": list(self.approved_by), "satisfied": self.satisfied}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One governance change between two revisions."""
+
+    type: str                       # e.g. "dataset.field.removed"
+    change_class: str               # breaking | major | minor
+    entity: str                     # kind/name, or "config"
+    detail: str
+    file: str                       # in HEAD, or in BASE for removals
+    line: int
+    requires: tuple[Requirement, ...] = ()
+
+    @property
+    def satisfied(self) -> bool:
+        return all(requirement.satisfied for requirement in self.requires)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "class": self.change_class, "entity": self.entity,
+                "detail": self.detail, "file": self.file, "line": self.line,
+                "requires": [requirement.to_dict() for requirement in self.requires]}
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """The outcome of `govcheck diff`."""
+
+    base: str                       # base commit sha
+    head: str                       # head commit sha, or "worktree" / "index"
+    changes: tuple[Change, ...]
+    fail_on: str = "unsigned"       # breaking | major | minor | unsigned
+    base_label: str = ""
+    head_label: str = ""
+    signoff_sources: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, int]:
+        counts = {name: 0 for name in CHANGE_CLASSES}
+        for change in self.changes:
+            counts[change.change_class] += 1
+        unsatisfied = sum(1 for change in self.changes for r in change.requires if not r.satisfied)
+        return {"changes": len(self.changes), **counts, "unsatisfied": unsatisfied}
+
+    @property
+    def failed(self) -> bool:
+        """Unsigned required sign-off always fails; --fail-on CLASS also fails on changes of
+        that class or a more severe one."""
+        if any(not change.satisfied for change in self.changes):
+            return True
+        if self.fail_on == "unsigned":
+            return False
+        threshold = CHANGE_CLASSES.index(self.fail_on)
+        return any(CHANGE_CLASSES.index(change.change_class) <= threshold for change in self.changes)
