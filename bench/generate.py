@@ -151,17 +151,21 @@ def _flow(value: Any) -> str:
     return _scalar(value)
 
 
+WIDTH = 80                            # flow collections only where the line fits
+
+
 def _emit(value: Any, indent: int, out: list[str]) -> None:
     pad = "  " * indent
     if isinstance(value, dict):
         for key, item in value.items():
+            room = WIDTH - len(pad) - len(key) - 2
             if _is_scalar(item) or (isinstance(item, (list, dict)) and not item):
                 out.append(f"{pad}{key}: {_flow(item)}")
             elif isinstance(item, list) and all(_is_scalar(v) for v in item) \
-                    and len(_flow(item)) < 80:
+                    and len(_flow(item)) <= room:
                 out.append(f"{pad}{key}: {_flow(item)}")
             elif isinstance(item, dict) and all(_is_scalar(v) for v in item.values()) \
-                    and len(_flow(item)) < 60:
+                    and len(_flow(item)) <= min(room, 60):
                 out.append(f"{pad}{key}: {_flow(item)}")
             else:
                 out.append(f"{pad}{key}:")
@@ -169,9 +173,10 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
     elif isinstance(value, list):
         for item in value:
             flat = _flow(item)
-            if _is_scalar(item) or (isinstance(item, dict) and len(flat) < 100 and all(
-                    _is_scalar(v) or (isinstance(v, list) and all(map(_is_scalar, v)))
-                    for v in item.values())):
+            simple = isinstance(item, dict) and all(
+                _is_scalar(v) or (isinstance(v, list) and all(map(_is_scalar, v)))
+                for v in item.values())
+            if _is_scalar(item) or (simple and len(pad) + 2 + len(flat) <= WIDTH):
                 out.append(f"{pad}- {flat}")
             elif isinstance(item, dict):
                 sub: list[str] = []
@@ -314,8 +319,8 @@ class Builder:
         r = rng.random()
         if r < 0.1:
             spec["lifecycle"] = {"status": "deprecated", "contract_end": Date("2027-09-30"),
-                                 "exit_plan": "Migrate the integrations to the successor "
-                                              "platform, then archive"}
+                                 "exit_plan": "Move the integrations to the successor "
+                                              "platform and archive"}
         elif r < 0.4:
             spec["lifecycle"] = {"status": "active",
                                  "contract_end": Date(f"{2029 + rng.randint(0, 3)}-06-30")}
