@@ -66,7 +66,7 @@ def _run_hooks(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
                    if not key.startswith(("GIT_", "PRE_COMMIT", "GITHUB_"))}
     environment.update(PRE_COMMIT_HOME=str(home), NO_COLOR="1", PRE_COMMIT_COLOR="never")
     return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color",
-                           "never"], cwd=repo, env=environment, capture_output=True, text=True,
+                           "never"], check=False, cwd=repo, env=environment, capture_output=True, text=True,
                           timeout=600)
 
 
