@@ -16,6 +16,7 @@ from . import graph_cycles
 from .conditions import CONDITION_DEFINITION, CONDITION_SCHEMA, matches, render
 from .config import Config, waiver_problems
 from .findings import Finding
+from .loader import entity_key
 from .model import Entity, Estate, expand, is_blank, split_path
 from .schema import dotted, suggest
 from .timeutil import cron_problem, parse_date, parse_duration
@@ -81,19 +82,12 @@ TEXT = {"type": "string"}
 def documents(context: Context, params: Params) -> Iterator[Hit]:
     """What could not be read as a manifest, or does not match its kind's schema."""
     for problem in context.estate.load_problems:
-        yield Hit("", problem.file, problem.line, problem.column, problem.message)
+        yield Hit(problem.entity, problem.file, problem.line, problem.column, problem.message)
     for document, problem in context.estate.schema_problems:
         where = document.key_positions if problem.at_key else document.positions
         line, column = where.get(problem.path) or (
             document.position(("metadata", "name")) if problem.missing else None) or document.start
-        yield Hit(_entity_key(document.data), document.file, line, column, problem.message)
-
-
-def _entity_key(data: Any) -> str:
-    if not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
-        return ""
-    kind, name = data.get("kind"), data["metadata"].get("name")
-    return f"{kind.lower()}/{name}" if isinstance(kind, str) and isinstance(name, str) else ""
+        yield Hit(entity_key(document.data), document.file, line, column, problem.message)
 
 
 @primitive("required", {"kind": KIND, "where": CONDITION_SCHEMA, "paths": PATHS, "message": TEXT},

@@ -60,28 +60,79 @@ class LoadProblem:
     line: int
     column: int
     message: str
+    entity: str = ""     # kind/name when the problem lies inside a readable entity
 
 
 @dataclass
 class Document:
-    """One YAML document: its plain value and where each node of it stands."""
+    """One YAML document: its plain value and where each node of it stands.
+
+    Positions are worked out only when asked for (a finding needs a place): the first load
+    skips them, which makes it about twice as fast, and most documents never need them."""
 
     file: str
     index: int
     data: Any
     start: Position
-    positions: dict[Path_, Position] = field(default_factory=dict)
-    key_positions: dict[Path_, Position] = field(default_factory=dict)
+    source: _Source | None = field(default=None, repr=False, compare=False)
+    damaged: bool = False   # some nodes were left out (reported): rules skip the entity
+
+    @property
+    def positions(self) -> dict[Path_, Position]:
+        return self._located()[0]
+
+    @property
+    def key_positions(self) -> dict[Path_, Position]:
+        return self._located()[1]
 
     def position(self, path: Path_) -> Position | None:
         return self.positions.get(tuple(path))
 
+    def _located(self) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+        if self.source is None:
+            return {}, {}
+        return self.source.located(self.index)
+
+
+class _Source:
+    """A file's text, kept so that positions can be worked out on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._positions: dict[int, tuple[dict[Path_, Position], dict[Path_, Position]]] | None = None
+
+    def located(self, index: int) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+        if self._positions is None:
+            self._positions = {}
+            try:
+                for number, node in enumerate(_compose_all(self.text)):
+                    if node is not None:
+                        self._positions[number] = _locate(node)
+            except yaml.YAMLError:
+                pass  # positions of the documents before the error are kept
+        return self._positions.get(index, ({}, {}))
+
+
+def _locate(node: yaml.Node) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+    converter = _Converter(record=True)
+    try:
+        converter.convert(node, (), 0, False)
+    except _Refused:
+        pass  # reported by the first load; the positions reached so far are still right
+    return converter.positions, converter.key_positions
+
 
 class _Refused(Exception):
+    """A node govcheck will not take; the rest of the document is still read."""
+
     def __init__(self, node: yaml.Node, message: str) -> None:
         super().__init__(message)
         self.node = node
         self.message = message
+
+
+class _Unreadable(_Refused):
+    """A document that cannot be read at all (recursion, alias bomb, absurd depth)."""
 
 
 def _pos(node: yaml.Node) -> Position:
@@ -105,7 +156,12 @@ def _tag_refused(tag: str) -> str:
     return f"tag '{shown}' is not allowed: manifests hold plain data, no language-specific types"
 
 
+_MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+
+
 def _core_schema(value: str) -> Any:
+    if value and value[0] not in _MAYBE_NOT_STRING:
+        return value  # the common case: plain text
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -136,64 +192,94 @@ def _explicit(node: yaml.ScalarNode, name: str, value: str) -> Any:
 
 
 class _Converter:
-    """Walks a composed node graph into plain values, recording positions."""
+    """Walks a composed node graph into plain values (recording positions when asked)."""
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.seen: set[int] = set()
+    def __init__(self, record: bool = False) -> None:
+        self.record = record
+        self.positions: dict[Path_, Position] = {}
+        self.key_positions: dict[Path_, Position] = {}
+        self.seen: set[int] = set()      # collections converted so far
+        self.open: set[int] = set()      # collections being converted: a repeat is recursion
         self.alias_nodes = 0
+        self.refused: list[_Refused] = []   # nodes left out; the document is marked damaged
 
-    def convert(self, node: yaml.Node, path: Path_, ancestors: frozenset[int],
-                via_alias: bool) -> Any:
-        if len(path) > MAX_DEPTH:
-            raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels")
-        if id(node) in ancestors:
-            raise _Refused(node, "an alias refers to the node that contains it (recursive alias)")
-        via_alias = via_alias or id(node) in self.seen
-        if via_alias:
-            self.alias_nodes += 1
-            if self.alias_nodes > MAX_ALIAS_NODES:
-                raise _Refused(node, f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
-                                     "(a 'billion laughs' document?)")
-        self.seen.add(id(node))
-        self.document.positions.setdefault(path, _pos(node))
-        if isinstance(node, yaml.ScalarNode):
+    def convert(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
+        if self.record:
+            self.positions.setdefault(path, _pos(node))
+        if node.__class__ is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            return _core_schema(node.value) if tag == _PLAIN else self._tagged(node)
+        return self._collection(node, path, depth, via_alias)
+
+    def _tagged(self, node: yaml.ScalarNode) -> Any:
+        try:
             return _scalar(node)
-        inner = ancestors | {id(node)}
-        if isinstance(node, yaml.SequenceNode):
-            self._check_collection_tag(node, "seq")
-            return [self.convert(item, path + (i,), inner, via_alias)
-                    for i, item in enumerate(node.value)]
-        self._check_collection_tag(node, "map")
-        return self._mapping(node, path, inner, via_alias)
+        except _Refused as refused:
+            self.refused.append(refused)
+            return None
 
-    @staticmethod
-    def _check_collection_tag(node: yaml.Node, name: str) -> None:
-        if node.tag not in (_CORE + name, _CORE + "o" + name):
-            raise _Refused(node, _tag_refused(node.tag))
+    def _collection(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
+        identity = id(node)
+        if identity in self.open:
+            raise _Unreadable(node, "an alias refers to the node that contains it (recursive alias)")
+        if depth > MAX_DEPTH:
+            raise _Unreadable(node, f"nesting deeper than {MAX_DEPTH} levels")
+        if via_alias or identity in self.seen:
+            via_alias = True
+            self.alias_nodes += len(node.value) + 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise _Unreadable(node, f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                                     "(a 'billion laughs' document?)")
+        self.seen.add(identity)
+        self.open.add(identity)
+        try:
+            if node.__class__ is yaml.SequenceNode:
+                self._check_collection_tag(node, "seq")
+                return [self.convert(item, path + (i,) if self.record else path, depth + 1,
+                                     via_alias) for i, item in enumerate(node.value)]
+            self._check_collection_tag(node, "map")
+            return self._mapping(node, path, depth, via_alias)
+        finally:
+            self.open.discard(identity)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, ancestors: frozenset[int],
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
                  via_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
-            if key in result:
-                first = self.document.key_positions[path + (key,)]
-                raise _Refused(key_node, f"duplicate key '{key}' (first at line {first[0]}): "
-                                         "keys must be unique")
-            self.document.key_positions[path + (key,)] = _pos(key_node)
-            result[key] = self.convert(value_node, path + (key,), ancestors, via_alias)
+            try:
+                key = _key(key_node)
+                if key in result:
+                    raise _Refused(key_node, _duplicate(node, key))
+            except _Refused as refused:
+                self.refused.append(refused)  # never last-one-wins: the first value stays
+                continue
+            child = path + (key,) if self.record else path
+            if self.record:
+                self.key_positions[child] = _pos(key_node)
+            result[key] = self.convert(value_node, child, depth + 1, via_alias)
         return result
 
-    @staticmethod
-    def _key(node: yaml.Node) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise _Refused(node, "a mapping key must be a plain scalar")
-        if node.tag == _PLAIN and node.value == "<<":
-            raise _Refused(node, "merge keys ('<<') are not expanded: write the keys out")
-        if node.tag not in (_PLAIN, _STR):
-            _scalar(node)  # refuses disallowed tags with their own message
-        return str(node.value)
+
+    def _check_collection_tag(self, node: yaml.Node, name: str) -> None:
+        if node.tag not in (_CORE + name, _CORE + "o" + name):
+            self.refused.append(_Refused(node, _tag_refused(node.tag)))
+
+
+def _duplicate(node: yaml.MappingNode, key: str) -> str:
+    first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == key)
+    return f"duplicate key '{key}' (first at line {_pos(first)[0]}): keys must be unique"
+
+
+def _key(node: yaml.Node) -> str:
+    if node.__class__ is not yaml.ScalarNode:
+        raise _Refused(node, "a mapping key must be a plain scalar")
+    if node.tag == _PLAIN and node.value == "<<":
+        raise _Refused(node, "merge keys ('<<') are not expanded: write the keys out")
+    if node.tag not in (_PLAIN, _STR):
+        _scalar(node)  # refuses disallowed tags with their own message
+    return str(node.value)
 
 
 def decode(file: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
@@ -215,17 +301,21 @@ def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     text = text.replace("\r\n", "\n")
+    source = _Source(text)
     try:
         for index, node in enumerate(_compose_all(text)):
             if node is None:
                 continue
-            document = Document(file, index, None, _pos(node))
+            document = Document(file, index, None, _pos(node), source)
+            converter = _Converter()
             try:
-                document.data = _Converter(document).convert(node, (), frozenset(), False)
-            except _Refused as refused:
-                line, column = _pos(refused.node)
-                problems.append(LoadProblem(file, line, column, refused.message))
+                document.data = converter.convert(node, (), 0, False)
+            except _Unreadable as unreadable:
+                problems.append(_problem(file, unreadable, ""))
                 continue
+            document.damaged = bool(converter.refused)
+            problems.extend(_problem(file, refused, entity_key(document.data))
+                            for refused in converter.refused)
             if document.data is not None:
                 documents.append(document)
     except yaml.MarkedYAMLError as error:
@@ -233,6 +323,19 @@ def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
     except yaml.YAMLError as error:
         problems.append(LoadProblem(file, 1, 1, f"YAML error: {error}"))
     return documents, problems
+
+
+def _problem(file: str, refused: _Refused, entity: str) -> LoadProblem:
+    line, column = _pos(refused.node)
+    return LoadProblem(file, line, column, refused.message, entity)
+
+
+def entity_key(data: Any) -> str:
+    """"kind/name" of a manifest document, or "" when it does not name both."""
+    if not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
+        return ""
+    kind, name = data.get("kind"), data["metadata"].get("name")
+    return f"{kind.lower()}/{name}" if isinstance(kind, str) and isinstance(name, str) else ""
 
 
 def _compose_all(text: str) -> Iterator[yaml.Node | None]:

@@ -91,13 +91,15 @@ def add_document(estate: Estate, document: Document) -> None:
     kind = _envelope(estate, document)
     if kind is None:
         return
-    problems = schema.validate(document.data, kind) + _structure(document.data, kind)
+    # A damaged document (nodes left out, already reported) is not judged any further.
+    problems = [] if document.damaged else (schema.validate(document.data, kind)
+                                            + _structure(document.data, kind))
     estate.schema_problems.extend((document, problem) for problem in problems)
     name = document.data.get("metadata", {}).get("name") if isinstance(
         document.data.get("metadata"), dict) else None
     if not isinstance(name, str):
         return
-    entity = Entity(kind, name, document, valid=not problems)
+    entity = Entity(kind, name, document, valid=not problems and not document.damaged)
     existing = estate.entities.get(entity.key)
     if existing is not None:
         line, _ = existing.locate(("metadata", "name"))

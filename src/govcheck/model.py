@@ -96,9 +96,16 @@ class Estate:
     load_problems: list[LoadProblem] = field(default_factory=list)
     schema_problems: list[tuple[Document, SchemaProblem]] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    _by_kind: dict[str, list[Entity]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=0, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
-        return [entity for entity in self.entities.values() if entity.kind == kind]
+        if self._by_kind is None or self._indexed != len(self.entities):
+            self._by_kind = {}
+            for entity in self.entities.values():
+                self._by_kind.setdefault(entity.kind, []).append(entity)
+            self._indexed = len(self.entities)
+        return self._by_kind.get(kind, [])
 
     def lookup(self, kind: str, name: Any) -> Entity | None:
         if not isinstance(name, str):

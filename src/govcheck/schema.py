@@ -76,8 +76,19 @@ def _validator(kind: str | None) -> Any:
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
+@lru_cache(maxsize=None)
+def _gate(kind: str | None) -> Any:
+    from .schema_gate import compile_gate
+
+    return compile_gate(config_schema() if kind is None else kind_schema(kind))
+
+
 def validate(data: Any, kind: str | None) -> list[SchemaProblem]:
-    """Problems of one document against its kind's schema (kind None: govcheck.yaml)."""
+    """Problems of one document against its kind's schema (kind None: govcheck.yaml).
+
+    The compiled gate answers for valid documents; jsonschema explains the others."""
+    if _gate(kind)(data):
+        return []
     problems: list[SchemaProblem] = []
     for error in _validator(kind).iter_errors(data):
         problems.extend(_explain(error))
