@@ -1,0 +1,285 @@
+"""`govcheck graph`: the Mermaid and DOT maps parsed back and compared with the manifests."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from govcheck.graph import (
+    EcosystemMap,
+    Edge,
+    Node,
+    cadence,
+    graph_markdown,
+    mermaid_text,
+    to_mermaid,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-23"          # the example estate is clean on this day (reviews not yet due)
+ARROWS = {"==>": ("real-time", False), "<==>": ("real-time", True),
+          "-.->": ("scheduled", False), "<-.->": ("scheduled", True),
+          "--o": ("manual", False), "o--o": ("manual", True)}
+
+
+@dataclass
+class Mermaid:
+    """What a flowchart says, read back with a parser that knows only Mermaid's syntax."""
+
+    labels: dict[str, str] = field(default_factory=dict)             # node id → label
+    groups: dict[str, list[str]] = field(default_factory=dict)       # subgraph title → node ids
+    edges: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
+    classes: dict[str, set[str]] = field(default_factory=dict)       # class → node ids
+    link_styles: dict[int, str] = field(default_factory=dict)        # edge index → style
+
+
+def parse_mermaid(text: str) -> Mermaid:
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    diagram, group = Mermaid(), None
+    for line in lines[1:]:
+        if match := re.fullmatch(r'  subgraph (\w+)\["([^"]*)"\]', line):
+            group = diagram.groups.setdefault(match[2], [])
+        elif line == "  end":
+            group = None
+        elif (match := re.fullmatch(r'    (\w+)\["([^"]*)"\]', line)) and group is not None:
+            diagram.labels[match[1]] = match[2]
+            group.append(match[1])
+        elif match := re.fullmatch(r'  (\w+) (\S+)\|"([^"]*)"\| (\w+)', line):
+            mode, both = ARROWS[match[2]]
+            diagram.edges.append((match[1], match[4], match[3], mode, both))
+        elif match := re.fullmatch(r"  class ([\w,]+) (\w+)", line):
+            diagram.classes[match[2]] = set(match[1].split(","))
+        elif match := re.fullmatch(r"  linkStyle ([\d,]+) (.+)", line):
+            diagram.link_styles.update((int(index), match[2]) for index in match[1].split(","))
+        else:
+            assert line.startswith("  classDef "), f"unexpected line: {line!r}"
+    return diagram
+
+
+def manifests(folder: Path) -> list[dict[str, Any]]:
+    """Every document under a folder, read with PyYAML alone (an oracle independent of govcheck)."""
+    documents = []
+    for path in sorted(folder.rglob("*.yaml")):
+        documents.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
+    return documents
+
+
+def expected_edges(folder: Path) -> set[tuple[str, str, str, str, bool]]:
+    """(source title, target title, datasets, mode, bidirectional) per integration."""
+    documents = manifests(folder)
+    titles = {doc["metadata"]["name"]: doc["metadata"].get("title", doc["metadata"]["name"])
+              for doc in documents if doc["kind"] == "System"}
+    return {(titles[doc["spec"]["source"]], titles[doc["spec"]["target"]],
+             ", ".join(item["dataset"] for item in doc["spec"]["datasets"]),
+             doc["spec"]["mode"], doc["spec"].get("direction") == "bidirectional")
+            for doc in documents if doc["kind"] == "Integration"}
+
+
+def title_of(label: str) -> str:
+    return label.split("<br/>")[0].removeprefix("★ ")
+
+
+def govcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govcheck", *args], check=False, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def example_mermaid() -> str:
+    done = govcheck(PROJECT_ROOT, "graph", "--as-of", AS_OF)
+    assert (done.returncode, done.stderr) == (0, "")
+    return done.stdout
+
+
+@pytest.fixture
+def broken_estate(tmp_path: Path) -> Path:
+    """A copy of the example estate with a real-time link that lost its fallback (GOV003,
+    an error) and a deprecated system without an exit plan (GOV013, a warning)."""
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(PROJECT_ROOT / "ecosystem", tmp_path / "ecosystem")
+    leads = tmp_path / "ecosystem" / "integrations" / "website-leads-to-crm.yaml"
+    text = leads.read_text()
+    leads.write_text(text[:text.index("  fallback:\n")] + text[text.index("  monitoring:\n"):])
+    pos = tmp_path / "ecosystem" / "systems" / "lightspeed-pos.yaml"
+    text = pos.read_text()
+    pos.write_text(text[:text.index("    exit_plan:")] + text[text.index("    replaced_by:"):])
+    return tmp_path
+
+
+def test_every_system_is_a_node_in_its_category(example_mermaid: str) -> None:
+    diagram = parse_mermaid(example_mermaid)
+    systems = [doc for doc in manifests(PROJECT_ROOT / "ecosystem") if doc["kind"] == "System"]
+    assert sorted(map(title_of, diagram.labels.values())) == sorted(
+        doc["metadata"]["title"] for doc in systems)
+    by_group = {title: sorted(title_of(diagram.labels[i]) for i in ids)
+                for title, ids in diagram.groups.items()}
+    assert by_group["CRM"] == ["Salesforce Sales Cloud"]
+    assert by_group["Finance"] == ["Adyen", "Xero"]
+    assert sum(map(len, by_group.values())) == len(systems)
+
+
+def test_every_integration_is_an_edge_with_datasets_and_mode(example_mermaid: str) -> None:
+    diagram = parse_mermaid(example_mermaid)
+    drawn = {(title_of(diagram.labels[source]), title_of(diagram.labels[target]),
+              label.split(" · ")[0], mode, both)
+             for source, target, label, mode, both in diagram.edges}
+    assert len(diagram.edges) == len(drawn)
+    assert drawn == expected_edges(PROJECT_ROOT / "ecosystem")
+
+
+def test_scheduled_edges_show_their_cadence(example_mermaid: str) -> None:
+    labels = {label for _, _, label, mode, _ in parse_mermaid(example_mermaid).edges
+              if mode == "scheduled"}
+    assert "product, inventory · every 15m" in labels
+    assert "order, order-line · cron 0 2 * * *" in labels
+
+
+def test_systems_of_record_are_marked_with_their_datasets(example_mermaid: str) -> None:
+    diagram = parse_mermaid(example_mermaid)
+    assert diagram.labels["sys_salesforce"] == "★ Salesforce Sales Cloud<br/>record: customer, lead"
+    assert diagram.labels["sys_workato"] == "Workato"
+    records = {doc["spec"]["system_of_record"] for doc in manifests(PROJECT_ROOT / "ecosystem")
+               if doc["kind"] == "Dataset"}
+    assert diagram.classes["record"] == {f"sys_{name.replace('-', '_')}" for name in records}
+
+
+def test_a_clean_estate_highlights_nothing(example_mermaid: str) -> None:
+    diagram = parse_mermaid(example_mermaid)
+    assert "error" not in diagram.classes and "warning" not in diagram.classes
+    assert diagram.link_styles == {}
+
+
+def test_findings_are_highlighted(broken_estate: Path) -> None:
+    done = govcheck(broken_estate, "graph", "--as-of", AS_OF)
+    diagram = parse_mermaid(done.stdout)
+
+    assert done.returncode == 0
+    assert diagram.classes["warning"] == {"sys_lightspeed_pos"}
+    assert "error" not in diagram.classes
+    flagged = [diagram.edges[index][:3] for index in diagram.link_styles]
+    assert flagged == [("sys_website", "sys_salesforce", "lead · real-time")]
+    assert set(diagram.link_styles.values()) == {"stroke:#d73a49,stroke-width:3px,color:#d73a49"}
+
+
+DOT_EDGE = re.compile(r'  "([^"]+)" -> "([^"]+)" \[label="([^"]*)", ([^\]]*), tooltip="([^"]+)"\];')
+DOT_NODE = re.compile(r'    "([^"]+)" \[label="([^"]*)"(.*)\];')
+
+
+def test_dot_has_the_same_nodes_edges_and_highlights(broken_estate: Path) -> None:
+    done = govcheck(broken_estate, "graph", "--format", "dot", "--as-of", AS_OF)
+    nodes = {match[1]: (match[2], match[3]) for match in DOT_NODE.finditer(done.stdout)}
+    edges = {match[5]: (match[1], match[2], match[3], match[4])
+             for match in DOT_EDGE.finditer(done.stdout)}
+
+    assert done.stdout.startswith("digraph ecosystem {\n") and done.stdout.endswith("}\n")
+    documents = manifests(broken_estate / "ecosystem")
+    assert set(nodes) == {doc["metadata"]["name"] for doc in documents if doc["kind"] == "System"}
+    assert set(edges) == {doc["metadata"]["name"] for doc in documents
+                          if doc["kind"] == "Integration"}
+    assert "subgraph cluster_crm {" in done.stdout
+    assert nodes["lightspeed-pos"][1] == ", penwidth=3, color=orange, fontcolor=orange"
+    assert edges["website-leads-to-crm"] == ("website", "salesforce", "lead · real-time",
+                                             "style=bold, penwidth=2, color=red, fontcolor=red")
+    assert edges["customer-sync"][3] == "style=bold, penwidth=2, dir=both"
+    assert edges["credit-holds-to-crm"][3] == "style=dotted"
+    assert edges["erp-catalogue-to-shopify"][2:] == ("product, inventory · every 15m",
+                                                     "style=dashed")
+
+
+def test_an_undefined_system_is_drawn_and_flagged(broken_estate: Path) -> None:
+    leads = broken_estate / "ecosystem" / "integrations" / "website-leads-to-crm.yaml"
+    leads.write_text(leads.read_text().replace("target: salesforce", "target: ghost-crm"))
+    diagram = parse_mermaid(govcheck(broken_estate, "graph", "--as-of", AS_OF).stdout)
+    assert diagram.labels["sys_ghost_crm"] == "ghost-crm (not defined)"
+    assert diagram.groups["Unknown systems"] == ["sys_ghost_crm"]
+    assert "sys_ghost_crm" in diagram.classes["error"]
+
+
+def test_labels_and_ids_are_safe_for_github() -> None:
+    odd = Node("a.b", 'Say "hi" <b>[x]</b> #1', "crm", ("lead",))
+    clash = Node("a-b", "Other", "crm")
+    edge = Edge("x", "a.b", "a-b", ("lead",), "scheduled", cadence({"every": "PT1H30M"}), False)
+    text = to_mermaid(EcosystemMap((odd, clash), (edge,)))
+    assert '    sys_a_b_2["★ Say #quot;hi#quot; #lt;b#gt;[x]#lt;/b#gt; #35;1<br/>record: lead"]' in text
+    assert '    sys_a_b["Other"]' in text
+    assert '  sys_a_b_2 -.->|"lead · every 1h 30m"| sys_a_b' in text
+    assert mermaid_text('"|') == "#quot;|"
+
+
+def test_markdown_is_a_fenced_mermaid_block(example_mermaid: str) -> None:
+    fenced = graph_markdown(EcosystemMap((Node("crm", "CRM", "crm"),), ()))
+    assert fenced == '```mermaid\nflowchart LR\n  subgraph cat_crm["CRM"]\n    sys_crm["CRM"]\n  end\n' \
+                     "  classDef record stroke-width:3px,font-weight:bold\n" \
+                     "  classDef error fill:#ffebe9,stroke:#d73a49,stroke-width:3px,color:#24292f\n" \
+                     "  classDef warning fill:#fff8c5,stroke:#bf8700,stroke-width:3px,color:#24292f\n```\n"
+
+
+def test_the_documented_map_is_up_to_date() -> None:
+    done = govcheck(PROJECT_ROOT, "graph", "--format", "markdown", "--as-of", AS_OF)
+    assert done.stdout == (PROJECT_ROOT / "docs" / "ecosystem-map.md").read_text(), (
+        "regenerate: govcheck graph --format markdown --as-of 2026-11-23 "
+        "--output docs/ecosystem-map.md")
+
+
+def mermaid_modules() -> Path | None:
+    """A folder with `npm install mermaid@11 jsdom` in it, named by GOVCHECK_MERMAID_DIR."""
+    folder = os.environ.get("GOVCHECK_MERMAID_DIR")
+    if not folder or shutil.which("node") is None:
+        return None
+    return Path(folder) if (Path(folder) / "node_modules" / "mermaid").is_dir() else None
+
+
+@pytest.mark.skipif(mermaid_modules() is None,
+                    reason="the real Mermaid parser needs node and GOVCHECK_MERMAID_DIR naming a "
+                           "folder with `npm install mermaid@11 jsdom`")
+def test_the_real_mermaid_parser_reads_the_same_graph(example_mermaid: str,
+                                                      broken_estate: Path,
+                                                      tmp_path: Path) -> None:
+    diagram_file = tmp_path / "map.mmd"
+    diagram_file.write_text(govcheck(broken_estate, "graph", "--as-of", AS_OF).stdout)
+    done = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "mermaid" / "parse.mjs"),
+                           str(mermaid_modules()), str(diagram_file)], check=False,
+                          capture_output=True, text=True, timeout=120)
+    parsed = json.loads(done.stdout)
+
+    assert parsed["ok"], parsed.get("error")
+    assert parsed["type"] == "flowchart-v2"
+    ours = parse_mermaid(diagram_file.read_text())
+    assert {node["id"]: node["text"] for node in parsed["nodes"]} == {
+        node_id: label.replace("<br/>", "<br>") for node_id, label in ours.labels.items()}
+    assert [(e["start"], e["end"], e["text"]) for e in parsed["edges"]] == [
+        edge[:3] for edge in ours.edges]
+    strokes = {(mode, both): {e["stroke"] for e, edge in zip(parsed["edges"], ours.edges)
+                              if edge[3:] == (mode, both)} for mode, both in ARROWS.values()}
+    assert strokes[("real-time", False)] == {"thick"}
+    assert strokes[("scheduled", False)] == {"dotted"}
+    assert strokes[("real-time", True)] == {"thick"}
+    assert {sub["title"] for sub in parsed["subgraphs"]} == set(ours.groups)
+
+
+@pytest.mark.skipif(mermaid_modules() is None,
+                    reason="the real Mermaid parser needs node and GOVCHECK_MERMAID_DIR naming a "
+                           "folder with `npm install mermaid@11 jsdom`")
+def test_the_real_mermaid_parser_accepts_awkward_names(tmp_path: Path) -> None:
+    nodes = (Node("end", 'Say "hi" <b>[x]</b> #1; {y} (z) |w|', "crm", ("lead",), "error"),
+             Node("a-b", "graph", "marketing-automation", flag="warning"))
+    edges = (Edge("x", "end", "a-b", ('lead "quoted"',), "manual", "", True, "error"),)
+    diagram_file = tmp_path / "odd.mmd"
+    diagram_file.write_text(to_mermaid(EcosystemMap(nodes, edges)))
+    done = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "mermaid" / "parse.mjs"),
+                           str(mermaid_modules()), str(diagram_file)], check=False,
+                          capture_output=True, text=True, timeout=120)
+    parsed = json.loads(done.stdout)
+    assert parsed["ok"], parsed.get("error")
+    assert [(e["start"], e["end"]) for e in parsed["edges"]] == [("sys_end", "sys_a_b")]
+    assert len(parsed["nodes"]) == 2
