@@ -160,7 +160,8 @@ def references(context: Context, params: Params) -> Iterator[Hit]:
 
 
 def _dangling(estate: Estate, value: Any, to: str) -> str | None:
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unknown_kind_names \
+            or value in estate.unknown_kind_names:
         return None
     if to == "typed":
         prefix, _, name = value.partition(":")

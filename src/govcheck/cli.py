@@ -89,15 +89,19 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
               show_default=True, help="Lowest severity that fails the run (exit 1).")
 @click.option("--show-waived", is_flag=True, help="List waived findings in text output too.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file afresh (the cache lives in the user cache folder).")
 def check(path: str | None, config_file: str | None, format_name: str | None,
-          output: str | None, as_of: str | None, fail_on: str, show_waived: bool) -> None:
+          output: str | None, as_of: str | None, fail_on: str, show_waived: bool,
+          no_cache: bool) -> None:
     """Check the manifests under PATH (default: the ecosystem folder)."""
     from .formats import CHECK_FORMATS, formatter
     from .project import open_project, run_check
 
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
-    report = run_check(project, Path(path) if path else None, date, Severity(fail_on))
+    report = run_check(project, Path(path) if path else None, date, Severity(fail_on),
+                       use_cache=not no_cache)
     name = format_name or "text"
     stream_color = use_color(sys.stdout) and output is None
     text = formatter(CHECK_FORMATS, name)(report, FormatOptions(color=stream_color,

@@ -95,22 +95,31 @@ class Document:
 
 
 class _Source:
-    """A file's text, kept so that positions can be worked out on demand."""
+    """A file's text (or its bytes, decoded when needed), kept so that positions can be
+    worked out on demand."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | bytes) -> None:
         self.text = text
         self._positions: dict[int, tuple[dict[Path_, Position], dict[Path_, Position]]] | None = None
 
     def located(self, index: int) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
         if self._positions is None:
             self._positions = {}
+            text = self.text
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
             try:
-                for number, node in enumerate(_compose_all(self.text)):
+                for number, node in enumerate(_compose_all(text)):
                     if node is not None:
                         self._positions[number] = _locate(node)
             except yaml.YAMLError:
                 pass  # positions of the documents before the error are kept
         return self._positions.get(index, ({}, {}))
+
+
+def source_of(data: bytes) -> _Source:
+    """Where the documents of a cached file find their positions when asked."""
+    return _Source(data)
 
 
 def _locate(node: yaml.Node) -> tuple[dict[Path_, Position], dict[Path_, Position]]:

@@ -5,11 +5,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .loader import Document, LoadProblem, load_bytes
 from .model import Entity, Estate
+
+if TYPE_CHECKING:
+    from .cache import ParseCache
 from .schema import SchemaProblem
 
 SUFFIXES = (".yaml", ".yml")
@@ -23,83 +26,125 @@ class SourceFile:
     data: bytes
 
 
-def relative_name(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def relative_name(path: Path | str, root: Path | str) -> str:
+    """`path` relative to `root` with POSIX separators (absolute when outside it)."""
+    path, root = os.path.abspath(path), os.path.abspath(root)
+    if path.startswith(root + os.sep):
+        path = path[len(root) + 1:]
+    return path.replace(os.sep, "/")
 
 
 def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProblem]]:
     """Every manifest file under `target` (a folder or one file), read from disk.
 
-    Symlinks are followed only while they stay inside `root`; hidden folders are skipped."""
-    if target.is_file():
-        return [SourceFile(relative_name(target, root), target.read_bytes())], []
+    Hidden folders are skipped; symlinks that leave the repository are reported, not read."""
+    real_root = os.path.realpath(root)
     sources: list[SourceFile] = []
     problems: list[LoadProblem] = []
-    real_root = root.resolve()
-    for folder, subfolders, names in os.walk(target, followlinks=False):
+    if target.is_file():
+        _read(str(target), str(root), real_root, sources, problems)
+        return sources, problems
+    for folder, subfolders, names in os.walk(target):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for link in [name for name in subfolders if (Path(folder) / name).is_symlink()]:
-            problem = _escaping_link(Path(folder) / link, root, real_root)
+        for link in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:
+            problem = _escaping_link(os.path.join(folder, link), str(root), real_root)
             if problem is not None:
                 problems.append(problem)
                 subfolders.remove(link)
         for name in sorted(names):
             if name.endswith(SUFFIXES):
-                _read(Path(folder) / name, root, real_root, sources, problems)
+                _read(os.path.join(folder, name), str(root), real_root, sources, problems)
     return sources, problems
 
 
-def _escaping_link(path: Path, root: Path, real_root: Path) -> LoadProblem | None:
-    resolved = path.resolve()
-    if resolved == real_root or real_root in resolved.parents:
+def _escaping_link(path: str, root: str, real_root: str) -> LoadProblem | None:
+    resolved = os.path.realpath(path)
+    if resolved == real_root or resolved.startswith(real_root + os.sep):
         return None
     return LoadProblem(relative_name(path, root), 1, 1,
                        f"symlink points outside the repository ({resolved}): not followed")
 
 
-def _read(path: Path, root: Path, real_root: Path, sources: list[SourceFile],
+def _read(path: str, root: str, real_root: str, sources: list[SourceFile],
           problems: list[LoadProblem]) -> None:
     name = relative_name(path, root)
-    if path.is_symlink():
+    if os.path.islink(path):
         problem = _escaping_link(path, root, real_root)
         if problem is not None:
             problems.append(problem)
             return
     try:
-        sources.append(SourceFile(name, path.read_bytes()))
+        with open(path, "rb") as stream:
+            sources.append(SourceFile(name, stream.read()))
     except OSError as error:
         problems.append(LoadProblem(name, 1, 1, f"cannot read the file: {error.strerror}"))
 
 
-def build_estate(sources: Iterable[SourceFile], problems: Iterable[LoadProblem] = ()) -> Estate:
-    """Load every source, check each document's envelope and schema, index the entities."""
+@dataclass
+class ParsedDocument:
+    """A document with its kind (None when its envelope is not a known kind) and the schema
+    problems found in it."""
+
+    document: Document
+    kind: str | None
+    problems: list[SchemaProblem]
+
+
+@dataclass
+class ParsedFile:
+    """Everything one file yields on its own: what the parse cache keeps."""
+
+    documents: list[ParsedDocument]
+    problems: list[LoadProblem]
+
+
+def parse_file(source: SourceFile) -> ParsedFile:
+    """Load one file and check each document's envelope and schema."""
+    documents, problems = load_bytes(source.path, source.data)
+    return ParsedFile([_parse_document(document) for document in documents], problems)
+
+
+def _parse_document(document: Document) -> ParsedDocument:
+    kind, problem = _envelope(document)
+    if problem is not None:
+        return ParsedDocument(document, None, [problem])
+    if document.damaged or kind is None:
+        return ParsedDocument(document, kind, [])  # already reported, not judged further
+    problems = schema.validate(document.data, kind) + _structure(document.data, kind)
+    return ParsedDocument(document, kind, problems)
+
+
+def build_estate(sources: Iterable[SourceFile], problems: Iterable[LoadProblem] = (),
+                 cache: ParseCache | None = None) -> Estate:
+    """Parse every source (through the cache when given) and index the entities."""
     estate = Estate(load_problems=list(problems))
     for source in sorted(sources, key=lambda s: s.path):
-        documents, load_problems = load_bytes(source.path, source.data)
+        parsed = cache.get(source) if cache is not None else None
+        if parsed is None:
+            parsed = parse_file(source)
+            if cache is not None:
+                cache.put(source, parsed)
         estate.files.add(source.path)
-        estate.load_problems.extend(load_problems)
-        for document in documents:
-            add_document(estate, document)
+        estate.load_problems.extend(parsed.problems)
+        for item in parsed.documents:
+            add_document(estate, item)
+    if cache is not None:
+        cache.save()
     return estate
 
 
-def add_document(estate: Estate, document: Document) -> None:
+def add_document(estate: Estate, parsed: ParsedDocument) -> None:
+    document = parsed.document
     estate.documents.append(document)
-    kind = _envelope(estate, document)
-    if kind is None:
+    estate.schema_problems.extend((document, problem) for problem in parsed.problems)
+    metadata = document.data.get("metadata") if isinstance(document.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    if parsed.kind is None or not isinstance(name, str):
+        if isinstance(name, str):
+            estate.unknown_kind_names.add(name)
         return
-    # A damaged document (nodes left out, already reported) is not judged any further.
-    problems = [] if document.damaged else (schema.validate(document.data, kind)
-                                            + _structure(document.data, kind))
-    estate.schema_problems.extend((document, problem) for problem in problems)
-    name = document.data.get("metadata", {}).get("name") if isinstance(
-        document.data.get("metadata"), dict) else None
-    if not isinstance(name, str):
-        return
-    entity = Entity(kind, name, document, valid=not problems and not document.damaged)
+    entity = Entity(parsed.kind, name, document,
+                    valid=not parsed.problems and not document.damaged)
     existing = estate.entities.get(entity.key)
     if existing is not None:
         line, _ = existing.locate(("metadata", "name"))
@@ -110,8 +155,9 @@ def add_document(estate: Estate, document: Document) -> None:
     estate.entities[entity.key] = entity
 
 
-def _envelope(estate: Estate, document: Document) -> str | None:
-    """The document's kind when its envelope names a known apiVersion and kind, else None."""
+def _envelope(document: Document) -> tuple[str | None, SchemaProblem | None]:
+    """The document's kind when its envelope names a known apiVersion and kind, else the
+    problem with the envelope."""
     data = document.data
     problem: SchemaProblem | None = None
     if not isinstance(data, dict):
@@ -124,9 +170,8 @@ def _envelope(estate: Estate, document: Document) -> str | None:
         problem = SchemaProblem(("kind",), _kind_message(data.get("kind")),
                                 missing="kind" not in data)
     if problem is None:
-        return str(data["kind"])
-    estate.schema_problems.append((document, problem))
-    return None
+        return str(data["kind"]), None
+    return None, problem
 
 
 def _api_version_message(value: Any) -> str:

@@ -1,8 +1,8 @@
 """The estate: every entity indexed by kind/name, with the helpers rules use to read it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .loader import Document, LoadProblem, Path_, Position
@@ -59,28 +59,29 @@ def get_path(data: Any, path: Path_) -> Any:
     return data
 
 
-def expand(data: Any, pattern: str) -> Iterator[tuple[Path_, Any]]:
+def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
     """Every (path, value) that a dotted pattern with `[]` list steps reaches in `data`.
 
-    `spec.datasets[].dataset` yields (("spec", "datasets", 0, "dataset"), "lead"), ...
-    A value that is absent is yielded as None at the deepest path reached, so that callers can
-    report it; an absent or empty list yields nothing for the steps below it."""
-    yield from _expand(data, pattern.split("."), ())
+    `spec.datasets[].dataset` gives [(("spec", "datasets", 0, "dataset"), "lead"), ...].
+    An absent value comes back as None at its path, so that callers can report it; an absent
+    or empty list gives nothing for the steps below it."""
+    reached: list[tuple[Path_, Any]] = [((), data)]
+    for key, is_list in _steps(pattern):
+        following: list[tuple[Path_, Any]] = []
+        for prefix, value in reached:
+            child = value.get(key) if isinstance(value, dict) else None
+            if not is_list:
+                following.append((prefix + (key,), child))
+            elif isinstance(child, list):
+                following.extend((prefix + (key, index), item) for index, item in enumerate(child))
+        reached = following
+    return reached
 
 
-def _expand(data: Any, steps: list[str], prefix: Path_) -> Iterator[tuple[Path_, Any]]:
-    if not steps:
-        yield prefix, data
-        return
-    step, rest = steps[0], steps[1:]
-    is_list = step.endswith("[]")
-    key = step[:-2] if is_list else step
-    value = data.get(key) if isinstance(data, dict) else None
-    if not is_list:
-        yield from _expand(value, rest, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _expand(item, rest, prefix + (key, index))
+@lru_cache(maxsize=None)
+def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((step[:-2], True) if step.endswith("[]") else (step, False)
+                 for step in pattern.split("."))
 
 
 def is_blank(value: Any) -> bool:
@@ -96,6 +97,9 @@ class Estate:
     load_problems: list[LoadProblem] = field(default_factory=list)
     schema_problems: list[tuple[Document, SchemaProblem]] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    # Names of documents whose kind could not be read (GOV000): references to them are not
+    # reported again as dangling.
+    unknown_kind_names: set[str] = field(default_factory=set)
     _by_kind: dict[str, list[Entity]] | None = field(default=None, repr=False)
     _indexed: int = field(default=0, repr=False)
 

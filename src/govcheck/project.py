@@ -46,12 +46,17 @@ def open_project(cwd: Path, config_option: str | None = None) -> Project:
     return Project(load_config(path, root) if path else Config(root=folder), root)
 
 
-def load_estate(project: Project, target: Path) -> Estate:
+def load_estate(project: Project, target: Path, use_cache: bool = False) -> Estate:
     if not target.exists():
         raise GovcheckError(f"no such file or folder: '{target}' (pass the manifests' folder, "
                             "or set 'ecosystem:' in govcheck.yaml; 'govcheck init' makes one)")
     sources, problems = discover(target, project.root)
-    return build_estate(sources, problems)
+    cache = None
+    if use_cache:
+        from .cache import ParseCache, default_cache_dir
+
+        cache = ParseCache(default_cache_dir(), project.root)
+    return build_estate(sources, problems, cache)
 
 
 def check_sources(project: Project, sources: list[SourceFile], rules: dict[str, Rule],
@@ -67,7 +72,8 @@ def report_for(estate: Estate, project: Project, rules: dict[str, Rule], as_of: 
 
 
 def run_check(project: Project, target: Path | None, as_of: dt.date,
-              fail_on: Severity = Severity.ERROR) -> CheckReport:
+              fail_on: Severity = Severity.ERROR, use_cache: bool = False) -> CheckReport:
+    """Check the estate under `target` (default: the project's ecosystem folder)."""
     rules = project.rules()
-    estate = load_estate(project, target if target is not None else project.ecosystem)
+    estate = load_estate(project, target if target is not None else project.ecosystem, use_cache)
     return report_for(estate, project, rules, as_of, fail_on)

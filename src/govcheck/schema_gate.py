@@ -172,3 +172,14 @@ def compile_gate(schema: dict[str, Any]) -> Gate:
     if "properties" not in schema and ("additionalProperties" in schema or "patternProperties" in schema):
         schema = {**schema, "properties": {}}
     return _Compiler(schema).compile(schema)
+
+
+_GATES: dict[int, tuple[dict[str, Any], Gate]] = {}
+
+
+def gate_for(schema: dict[str, Any]) -> Gate:
+    """The gate of a schema that lives for the whole run (a module constant), compiled once."""
+    cached = _GATES.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _GATES[id(schema)] = (schema, compile_gate(schema))
+    return cached[1]

@@ -1,0 +1,128 @@
+"""The parse cache: what each manifest file yields, keyed by a hash of its bytes.
+
+A pre-commit hook checks an unchanged estate again and again; parsing and schema-checking
+every file each time is most of the cost. The cache keeps, per file content, the documents'
+plain data and their schema problems, as JSON (never pickle: a cache must not be a way to run
+code). It lives in the user's cache folder, not in the repository, so that a pull request
+cannot ship a poisoned cache. It is rewritten atomically (write, then rename), a corrupt or
+foreign file is ignored and rebuilt, and concurrent runs at worst redo each other's work.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .loader import Document, LoadProblem, source_of
+from .manifests import ParsedDocument, ParsedFile, SourceFile
+from .schema import SchemaProblem
+
+FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    """$GOVCHECK_CACHE_DIR, else $XDG_CACHE_HOME/govcheck, else ~/.cache/govcheck."""
+    override = os.environ.get("GOVCHECK_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "govcheck"
+
+
+def _salt() -> str:
+    """Changes whenever what a parse yields could change: the version and the schemas."""
+    digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    folder = resources.files("govcheck").joinpath("schemas")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """Cached `ParsedFile`s of one project, loaded once and saved once per run."""
+
+    def __init__(self, folder: Path, project_root: Path) -> None:
+        name = hashlib.blake2b(str(project_root.resolve()).encode(), digest_size=12).hexdigest()
+        self.path = folder / f"parse-{name}.json"
+        self.salt = _salt()
+        self.entries: dict[str, Any] = self._read()
+        self.used: set[str] = set()
+        self.changed = False
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            stored = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("salt") != self.salt:
+            return {}
+        entries = stored.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    @staticmethod
+    def key(source: SourceFile) -> str:
+        return hashlib.blake2b(source.data, digest_size=20).hexdigest()
+
+    def get(self, source: SourceFile) -> ParsedFile | None:
+        key = self.key(source)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            parsed = _decode(source, entry)
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None  # a damaged entry: parse the file again
+        self.used.add(key)
+        return parsed
+
+    def put(self, source: SourceFile, parsed: ParsedFile) -> None:
+        key = self.key(source)
+        self.entries[key] = _encode(parsed)
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        """Keep what this run used (and drop the rest once it outweighs it)."""
+        if len(self.entries) > 2 * len(self.used) + 100:
+            self.entries = {key: self.entries[key] for key in self.used}
+            self.changed = True
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".parse-", dir=self.path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"salt": self.salt, "entries": self.entries}, stream,
+                          separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+        self.changed = False
+
+
+def _encode(parsed: ParsedFile) -> dict[str, Any]:
+    return {
+        "documents": [[item.document.index, item.document.data, list(item.document.start),
+                       item.document.damaged, item.kind,
+                       [[list(p.path), p.message, p.at_key, p.missing] for p in item.problems]]
+                      for item in parsed.documents],
+        "problems": [[p.line, p.column, p.message, p.entity] for p in parsed.problems],
+    }
+
+
+def _decode(source: SourceFile, entry: dict[str, Any]) -> ParsedFile:
+    text = source_of(source.data)
+    documents = []
+    for index, data, start, damaged, kind, problems in entry["documents"]:
+        document = Document(source.path, index, data, (start[0], start[1]), text, damaged)
+        documents.append(ParsedDocument(document, kind, [
+            SchemaProblem(tuple(path), message, at_key, missing)
+            for path, message, at_key, missing in problems]))
+    problems = [LoadProblem(source.path, line, column, message, entity)
+                for line, column, message, entity in entry["problems"]]
+    return ParsedFile(documents, problems)
