@@ -8,9 +8,11 @@ known difference between the engine and the contract; it must fail until the eng
 
 A file's content is its YAML text, or a mapping for what text cannot say:
   {text: ..., crlf: true, bom: true}     line endings and a UTF-8 byte-order mark
+  {text: ..., encoding: latin-1}         the text in another encoding
   {hex: "ff fe 00"}                      raw bytes
   {text: ..., pad_to: 1048577}           the text followed by a comment up to that size
-  {symlink_outside: "secret.yaml"}       a symlink to a file outside the repository
+  {symlink_outside: "secret.yaml", text: ...}   a symlink to a file outside the repository
+                                         (`<outside>` in an expected message is that folder)
 """
 from __future__ import annotations
 
@@ -79,7 +81,7 @@ def _content_bytes(content: Any) -> bytes:
     text = content["text"]
     if content.get("crlf"):
         text = text.replace("\n", "\r\n")
-    data = text.encode("utf-8")
+    data = text.encode(content.get("encoding", "utf-8"))
     if content.get("bom"):
         data = b"\xef\xbb\xbf" + data
     if "pad_to" in content:
@@ -92,7 +94,7 @@ def _content_bytes(content: Any) -> bytes:
 def write_estate(root: Path, files: dict[str, Any], config: str | None) -> None:
     """The case's repository: a .git folder (the root), its files and its govcheck.yaml."""
     (root / ".git").mkdir(parents=True)
-    outside = root.parent / "outside"
+    outside = outside_of(root)
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +118,11 @@ def expected_findings(case: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"waived": False, **finding} for finding in case.get("findings") or []]
 
 
+def outside_of(root: Path) -> Path:
+    """Where symlinks that leave the repository point (`<outside>` in expected messages)."""
+    return (root.parent / "outside").resolve()
+
+
 def actual_findings(root: Path, case: dict[str, Any]) -> list[dict[str, Any]]:
     report = run_check(open_project(root), None, as_of_of(case))
     return [finding.to_dict() for finding in report.findings]
@@ -133,6 +140,7 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     expected = expected_findings(case)
     for finding in expected:
         assert set(finding) == set(FINDING_KEYS), f"finding keys: {sorted(finding)}"
+        finding["message"] = finding["message"].replace("<outside>", str(outside_of(root)))
     assert actual_findings(root, case) == sorted(expected, key=_sort_key)
 
 
