@@ -41,6 +41,9 @@ class _Compiler:
         if schema is False:
             return lambda value: False
         tests = [self._keyword(name, schema) for name in schema if name not in _IGNORED]
+        if "properties" not in schema and ("additionalProperties" in schema
+                                           or "patternProperties" in schema):
+            tests.append(self._properties({}, schema))
         return _all([test for test in tests if test is not None])
 
     def _keyword(self, name: str, schema: dict[str, Any]) -> Gate | None:
@@ -169,8 +172,6 @@ def _all(tests: list[Gate]) -> Gate:
 
 def compile_gate(schema: dict[str, Any]) -> Gate:
     """A function telling whether a value is certainly valid against `schema`."""
-    if "properties" not in schema and ("additionalProperties" in schema or "patternProperties" in schema):
-        schema = {**schema, "properties": {}}
     return _Compiler(schema).compile(schema)
 
 

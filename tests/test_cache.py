@@ -1,0 +1,112 @@
+"""The parse cache: same findings warm as cold, safe against corruption and poisoning."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govcheck.cache import ParseCache
+from govcheck.project import open_project, run_check
+
+ECOSYSTEM = Path(__file__).resolve().parent.parent / "ecosystem"
+AS_OF = dt.date(2027, 1, 15)
+
+
+@pytest.fixture
+def estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(ECOSYSTEM, root / "ecosystem")
+    (root / ".git").mkdir()
+    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    lead = root / "ecosystem" / "datasets" / "lead.yaml"
+    lead.write_text(lead.read_text().replace("owner: sales-ops", "owner: sales-opps"))
+    return root
+
+
+def _findings(root: Path, use_cache: bool) -> list[dict[str, object]]:
+    report = run_check(open_project(root), None, AS_OF, use_cache=use_cache)
+    return [finding.to_dict() for finding in report.findings]
+
+
+def _cache_file(tmp_path: Path) -> Path:
+    files = list((tmp_path / "cache").glob("parse-*.json"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_warm_run_reports_exactly_what_a_cold_run_does(estate: Path, tmp_path: Path) -> None:
+    cold = _findings(estate, use_cache=False)
+    assert not (tmp_path / "cache").exists()
+    first = _findings(estate, use_cache=True)
+    warm = _findings(estate, use_cache=True)
+    assert cold == first == warm
+    assert [f["rule"] for f in cold] == ["GOV004"]
+    assert (cold[0]["line"], cold[0]["column"]) == (11, 10)
+
+
+def test_an_edited_file_is_parsed_again(estate: Path) -> None:
+    _findings(estate, use_cache=True)
+    lead = estate / "ecosystem" / "datasets" / "lead.yaml"
+    lead.write_text(lead.read_text().replace("owner: sales-opps", "owner: sales-ops"))
+    assert _findings(estate, use_cache=True) == []
+
+
+def test_a_moved_file_keeps_its_new_name_in_findings(estate: Path) -> None:
+    _findings(estate, use_cache=True)
+    (estate / "ecosystem" / "datasets" / "lead.yaml").rename(estate / "ecosystem" / "lead-moved.yaml")
+    findings = _findings(estate, use_cache=True)
+    assert findings[0]["file"] == "ecosystem/lead-moved.yaml"
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"salt": "other", "entries": {}}',
+                                     b"\x00\xff garbage"])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(estate: Path, tmp_path: Path,
+                                                           content: bytes) -> None:
+    expected = _findings(estate, use_cache=True)
+    _cache_file(tmp_path).write_bytes(content)
+    assert _findings(estate, use_cache=True) == expected
+    assert json.loads(_cache_file(tmp_path).read_bytes())["entries"]
+
+
+def test_a_damaged_entry_is_parsed_again(estate: Path, tmp_path: Path) -> None:
+    expected = _findings(estate, use_cache=True)
+    stored = json.loads(_cache_file(tmp_path).read_bytes())
+    stored["entries"] = {key: {"documents": [["broken"]], "problems": []}
+                         for key in stored["entries"]}
+    _cache_file(tmp_path).write_text(json.dumps(stored))
+    assert _findings(estate, use_cache=True) == expected
+
+
+def test_cache_key_is_the_content_not_the_name(tmp_path: Path) -> None:
+    from govcheck.manifests import SourceFile
+
+    assert ParseCache.key(SourceFile("a.yaml", b"x: 1\n")) == ParseCache.key(SourceFile("b.yaml", b"x: 1\n"))
+    assert ParseCache.key(SourceFile("a.yaml", b"x: 1\n")) != ParseCache.key(SourceFile("a.yaml", b"x: 2\n"))
+
+
+def test_no_cache_option_writes_nothing(estate: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from govcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", str(estate / "ecosystem"), "--no-cache",
+                                      "--as-of", "2027-01-15"])
+    assert result.exit_code == 1
+    assert not (tmp_path / "cache").exists()
+
+
+def test_concurrent_runs_leave_a_valid_cache(estate: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "govcheck", "check", str(estate / "ecosystem"),
+               "--as-of", "2027-01-15"]
+    env = {"GOVCHECK_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.Popen(command, cwd=estate, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(4)]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert len({out for out, _ in outputs}) == 1
+    assert json.loads(_cache_file(tmp_path).read_bytes())["entries"]
