@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Config
+from .config import CONFIG_NAME, Config
 from .loader import Path_
 from .model import Entity, Estate
 from .report import Change, Requirement
@@ -100,9 +100,11 @@ def _removed(entity: Entity) -> DetectedChange:
 
 
 def _where(entity: Entity, path: Path_) -> tuple[str, int]:
-    """The file and line of the deepest existing node on `path` (else metadata.name)."""
-    for length in range(len(path), 0, -1):
-        position = entity.document.position(path[:length])
+    """The line of the deepest existing node on `path` below `spec` (else metadata.name);
+    a mapping key's own line, so that `fallback:` points at its key, not its first entry."""
+    document = entity.document
+    for length in range(len(path), 1, -1):
+        position = document.key_positions.get(path[:length]) or document.position(path[:length])
         if position is not None:
             return entity.file, position[0]
     return entity.file, entity.locate()[0]
@@ -566,10 +568,17 @@ def _config_key_changes(base: Config, head: Config) -> Iterator[DetectedChange]:
             continue
         removed = key not in after
         side = base if removed else head
-        detail = f"'{key}' {'removed from' if removed else 'changed in' if key in before else 'added to'} " \
-                 f"{side.file or 'govcheck.yaml'}"
-        yield DetectedChange("config.changed", MAJOR, CONFIG_ENTITY, detail,
-                             side.file or "govcheck.yaml", side.locate((key,))[0])
+        how = "removed from" if removed else "changed in" if key in before else "added to"
+        file = side.file or CONFIG_NAME
+        yield DetectedChange("config.changed", MAJOR, CONFIG_ENTITY, f"'{key}' {how} {file}",
+                             file, _config_line(side, key))
+
+
+def _config_line(config: Config, key: str) -> int:
+    """The line of a top-level key of govcheck.yaml (the key, not its value)."""
+    document = config.document
+    position = document.key_positions.get((key,)) if document is not None else None
+    return position[0] if position is not None else config.locate((key,))[0]
 
 
 def _config_values(config: Config) -> dict[str, Any]:
