@@ -29,28 +29,16 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def use_color(stream: Any) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    from .outputs import use_color as colored
+
+    return colored(stream, os.environ)
 
 
 def emit(text: str, output: str | None, protected: Callable[[Path], bool] = lambda p: False) -> None:
     """Write to stdout, or to a file (atomically; never over a manifest or the config)."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    target = Path(output)
-    if protected(target):
-        raise GovcheckError(f"--output '{output}' is a manifest or config file: refusing to "
-                            "overwrite it")
-    if target.is_dir():
-        raise GovcheckError(f"--output '{output}' is a folder: name a file")
-    temporary = target.with_name(f".{target.name}.govcheck-tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError as error:
-        raise GovcheckError(f"cannot write '{output}': {error.strerror}") from None
+    from .outputs import write
+
+    write(text, output, protected)
 
 
 class LazyGroup(click.Group):
@@ -85,6 +73,8 @@ def cli() -> None:
 @click.option("--format", "format_name", type=click.Choice(CHECK_FORMAT_NAMES), default=None,
               help="Output format (default: text; github annotations in GitHub Actions).")
 @click.option("--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--report", "reports", metavar="FORMAT=FILE", multiple=True,
+              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.")
 @click.option("--as-of", metavar="DATE", help="Judge dates as of this day (YYYY-MM-DD).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
               show_default=True, help="Lowest severity that fails the run (exit 1).")
@@ -92,21 +82,26 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Parse every file afresh (the cache lives in the user cache folder).")
 def check(path: str | None, config_file: str | None, format_name: str | None,
-          output: str | None, as_of: str | None, fail_on: str, show_waived: bool,
-          no_cache: bool) -> None:
+          output: str | None, reports: tuple[str, ...], as_of: str | None, fail_on: str,
+          show_waived: bool, no_cache: bool) -> None:
     """Check the manifests under PATH (default: the ecosystem folder)."""
-    from .formats import CHECK_FORMATS, formatter
+    from .formats import CHECK_FORMATS
+    from .outputs import Destination, default_format, parse_reports, publish
     from .project import open_project, run_check
 
     date = parse_as_of(as_of)
+    destinations = [Destination(default_format(format_name, os.environ), output),
+                    *parse_reports(reports, CHECK_FORMATS)]
     project = open_project(Path.cwd(), config_file)
     report = run_check(project, Path(path) if path else None, date, Severity(fail_on),
                        use_cache=not no_cache)
-    name = format_name or "text"
-    stream_color = use_color(sys.stdout) and output is None
-    text = formatter(CHECK_FORMATS, name)(report, FormatOptions(color=stream_color,
-                                                                show_waived=show_waived))
-    emit(text, output, lambda target: _is_manifest(target, project.ecosystem, project.config.root))
+    reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
+               for w in project.config.waivers}
+
+    def render(function: Callable[..., str], color: bool) -> str:
+        return function(report, FormatOptions(color=color, show_waived=show_waived, extra=reasons))
+    publish(report, CHECK_FORMATS, destinations, render, "check",
+            lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ)
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
