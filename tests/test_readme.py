@@ -1,0 +1,32 @@
+"""The README cannot drift from the policy pack, and its quick start stays two commands."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from govcheck.policy import load_rules
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(f"## {heading}\n")
+    following = text.find("\n## ", start + 1)
+    return text[start:following if following != -1 else None]
+
+
+def test_rule_table_matches_the_policy_pack() -> None:
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("<!-- rules:start"):text.index("<!-- rules:end -->")]
+    rows = re.findall(r"^\| (\S+) \| (\w+) \| (.+) \|$", block, re.M)[1:]  # skip the header
+    expected = [(rule.id, rule.severity.value, rule.title) for rule in load_rules().values()]
+    assert rows == expected
+
+
+def test_quick_start_is_two_commands_install_and_check_then_test() -> None:
+    commands = re.findall(r"```sh\n(.+?)\n```", _section(README.read_text(encoding="utf-8"),
+                                                       "Quick start"), re.S)
+    assert len(commands) == 2
+    assert all("\n" not in command for command in commands)
+    assert commands[0].endswith("govcheck check") and "pip install ." in commands[0]
+    assert "pip install '.[test]'" in commands[1] and commands[1].endswith("pytest")
