@@ -3,6 +3,7 @@ Actions the job's step summary. One run can feed annotations, SARIF and a summar
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,7 @@ def publish(report: Any, table: Mapping[str, str], destinations: Sequence[Destin
 
     `render(formatter, color)` formats the report with the command's options."""
     for destination in destinations:
-        color = destination.file is None and use_color(click.get_text_stream("stdout"), environ)
+        color = destination.file is None and use_color(sys.stdout, environ)
         write(render(formatter(dict(table), destination.format_name), color), destination.file,
               protected)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
