@@ -83,11 +83,12 @@ def documents(context: Context, params: Params) -> Iterator[Hit]:
     """What could not be read as a manifest, or does not match its kind's schema."""
     for problem in context.estate.load_problems:
         yield Hit(problem.entity, problem.file, problem.line, problem.column, problem.message)
-    for document, problem in context.estate.schema_problems:
-        where = document.key_positions if problem.at_key else document.positions
-        line, column = where.get(problem.path) or (
-            document.position(("metadata", "name")) if problem.missing else None) or document.start
-        yield Hit(entity_key(document.data), document.file, line, column, problem.message)
+    for document, schema_problem in context.estate.schema_problems:
+        where = document.key_positions if schema_problem.at_key else document.positions
+        line, column = where.get(schema_problem.path) or (
+            document.position(("metadata", "name")) if schema_problem.missing else None
+        ) or document.start
+        yield Hit(entity_key(document.data), document.file, line, column, schema_problem.message)
 
 
 @primitive("required", {"kind": KIND, "where": CONDITION_SCHEMA, "paths": PATHS, "message": TEXT},

@@ -7,7 +7,7 @@ import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -44,7 +44,7 @@ def emit(text: str, output: str | None, protected: Callable[[Path], bool] = lamb
 class LazyGroup(click.Group):
     """Commands defined in their own modules, imported only when run (fast start-up)."""
 
-    lazy = {"diff": "diff_cli:diff", "graph": "graph_cli:graph",
+    lazy: ClassVar[dict[str, str]] = {"diff": "diff_cli:diff", "graph": "graph_cli:graph",
             "codeowners": "codeowners_cli:codeowners"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -1,4 +1,5 @@
-"""Cycles in a directed multigraph of integrations, in linear time (Tarjan's SCCs)."""
+"""Cycles in a directed multigraph of integrations, in linear time (strongly connected
+components)."""
 from __future__ import annotations
 
 from collections import deque
@@ -15,46 +16,52 @@ class Edge:
 
 
 def components(edges: list[Edge]) -> dict[str, int]:
-    """Strongly connected component number of every node (iterative Tarjan)."""
+    """Strongly connected component number of every node (Kosaraju, iterative)."""
     successors: dict[str, list[str]] = {}
+    predecessors: dict[str, list[str]] = {}
     for edge in edges:
         successors.setdefault(edge.source, []).append(edge.target)
         successors.setdefault(edge.target, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
+        predecessors.setdefault(edge.target, []).append(edge.source)
+        predecessors.setdefault(edge.source, [])
     component: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for root in successors:
-        if root in index:
-            continue
-        work = [(root, iter(successors[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component[member] = index[node]
-                        if member == node:
-                            break
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(successors[child])))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
+    for node in reversed(_finish_order(successors)):
+        if node not in component:
+            _mark(node, predecessors, component, len(component))
     return component
+
+
+def _finish_order(successors: dict[str, list[str]]) -> list[str]:
+    """Nodes in the order a depth-first search finishes them."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for root, children in successors.items():
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(children))]
+        while stack:
+            node, remaining = stack[-1]
+            child = next(remaining, None)
+            if child is None:
+                stack.pop()
+                order.append(node)
+            elif child not in seen:
+                seen.add(child)
+                stack.append((child, iter(successors[child])))
+    return order
+
+
+def _mark(root: str, predecessors: dict[str, list[str]], component: dict[str, int],
+          number: int) -> None:
+    """Give `number` to every node that reaches `root` and has no component yet."""
+    component[root] = number
+    stack = [root]
+    while stack:
+        for parent in predecessors[stack.pop()]:
+            if parent not in component:
+                component[parent] = number
+                stack.append(parent)
 
 
 def edges_on_cycles(edges: list[Edge], wanted: Callable[[Edge], bool]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -23,7 +23,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_ALIAS_NODES = 10_000
 MAX_DEPTH = 100
 
-Path_ = tuple[Union[str, int], ...]
+Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _PLAIN = "tag:govcheck:plain"
@@ -41,7 +41,7 @@ _FLOAT_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
 
 
-class _ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _ComposeLoader(_BaseLoader):
     """Tags every untagged node by its style only; values are resolved by `_scalar`."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
@@ -178,9 +178,9 @@ def _core_schema(value: str) -> Any:
     if _INT.match(value):
         return int(value)
     if _INT_OCT.match(value):
-        return int(value[2:], 8)
+        return int(value, 0)
     if _INT_HEX.match(value):
-        return int(value[2:], 16)
+        return int(value, 0)
     if _FLOAT.match(value):
         return float(value)
     if value in _FLOAT_SPECIAL:
@@ -188,16 +188,20 @@ def _core_schema(value: str) -> Any:
     return value
 
 
+_EXPLICIT_TYPES: dict[str, type | tuple[type, ...]] = {
+    "null": type(None), "bool": bool, "int": int, "float": (float, int)}
+
+
 def _explicit(node: yaml.ScalarNode, name: str, value: str) -> Any:
     if name in ("str", "timestamp"):
         return value
     resolved = _core_schema(value)
-    wanted = {"null": type(None), "bool": bool, "int": int, "float": (float, int)}.get(name)
+    wanted = _EXPLICIT_TYPES.get(name)
     if wanted is None:
         raise _Refused(node, _tag_refused(node.tag))
     if not isinstance(resolved, wanted) or (name == "int" and isinstance(resolved, bool)):
         raise _Refused(node, f"'{value}' is not a valid !!{name}")
-    return float(resolved) if name == "float" else resolved
+    return float(resolved) if name == "float" and isinstance(resolved, (int, float)) else resolved
 
 
 class _Converter:
@@ -249,6 +253,7 @@ class _Converter:
                 return [self.convert(item, path + (i,) if self.record else path, depth + 1,
                                      via_alias) for i, item in enumerate(node.value)]
             self._check_collection_tag(node, "map")
+            assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, path, depth, via_alias)
         finally:
             self.open.discard(identity)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .loader import Document, LoadProblem, Path_, Position
@@ -78,7 +78,7 @@ def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
     return reached
 
 
-@lru_cache(maxsize=None)
+@cache
 def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
     return tuple((step[:-2], True) if step.endswith("[]") else (step, False)
                  for step in pattern.split("."))

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import GovcheckError
 from .findings import Severity
@@ -125,6 +125,6 @@ def _validate(document: Document, data: Any, schema: dict[str, Any], prefix: tup
         _fail(document, path, f"{dotted(path)}: {error.message}")
 
 
-def _fail(document: Document, path: tuple[Any, ...], message: str) -> None:
+def _fail(document: Document, path: tuple[Any, ...], message: str) -> NoReturn:
     line, column = document.position(path) or document.start
     raise GovcheckError(f"invalid rule: {message}", document.file, line, column)

@@ -35,6 +35,7 @@ class Project:
 
 def open_project(cwd: Path, config_option: str | None = None) -> Project:
     """Find and read govcheck.yaml (or the one given) and the repository root."""
+    path: Path | None
     if config_option is not None:
         path = Path(config_option)
         if not path.is_file():

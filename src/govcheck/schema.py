@@ -10,7 +10,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -36,12 +36,12 @@ class SchemaProblem:
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files("govcheck").joinpath("schemas", f"{name}.json").read_text("utf-8")
+    text = resources.files("govcheck").joinpath("schemas").joinpath(f"{name}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def kind_schema(kind: str) -> dict[str, Any]:
     """The whole-document schema of one kind, self-contained (for editors and validation)."""
     common = _read("common")["definitions"]
@@ -63,12 +63,12 @@ def kind_schema(kind: str) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def config_schema() -> dict[str, Any]:
     return _read("config")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str | None) -> Any:
     import jsonschema  # imported here: its import is costly and only needed to validate
 
@@ -76,7 +76,7 @@ def _validator(kind: str | None) -> Any:
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gate(kind: str | None) -> Any:
     from .schema_gate import compile_gate
 

@@ -11,7 +11,7 @@ _DURATION = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$")
 _CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-_CRON_NAMES = ({}, {}, {}, {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
+_CRON_NAMES: tuple[dict[str, int], ...] = ({}, {}, {}, {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
                {d.lower(): (i + 1) % 7 for i, d in enumerate(calendar.day_abbr)})
 
 
