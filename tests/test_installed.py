@@ -70,3 +70,11 @@ def test_installed_package_finds_its_policy_pack(tmp_path: Path) -> None:
 
     explained = _run([str(venv / "bin" / "govcheck"), "explain", "GOV018"], elsewhere)
     assert explained.stdout.startswith("GOV018: Waivers are justified, approved, current and used")
+
+    # the starter estate checks clean with the installed schemas and formatters
+    _run([str(venv / "bin" / "govcheck"), "init", "starter"], elsewhere)
+    (elsewhere / "starter" / ".git").mkdir()
+    for name in ("text", "json"):
+        checked = _run([str(venv / "bin" / "govcheck"), "check", "--format", name],
+                       elsewhere / "starter")
+        assert "0 error" in checked.stdout or '"error": 0' in checked.stdout
