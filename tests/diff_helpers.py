@@ -159,8 +159,12 @@ class DiffRepo(GitRepo):
             config_path.write_text(config)
 
 
-def new_repo(tmp_path: Path) -> DiffRepo:
-    repo = DiffRepo.init(tmp_path / "repo")
+def new_repo(tmp_path: Path, name: str = "repo") -> DiffRepo:
+    """`git init` in tmp_path/name, with a local identity and no signing."""
+    repo = DiffRepo(tmp_path / name)
+    repo.path.mkdir(parents=True, exist_ok=True)
+    repo.git("init", "-q", "-b", "main")
+    repo.configure()
     return repo
 
 
@@ -195,4 +199,5 @@ def run_govcheck(repo: GitRepo, *args: str,
         if name not in (env or {}):
             environment.pop(name, None)
     return subprocess.run([sys.executable, "-m", "govcheck", "diff", *args], cwd=repo.path,
-                          env=environment, capture_output=True, text=True, timeout=60)
+                          env=environment, capture_output=True, text=True, timeout=60,
+                          check=False)

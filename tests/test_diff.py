@@ -56,6 +56,26 @@ def _new_integration(m: Manifests) -> None:
                                        "mode": "manual"})
 
 
+def _add_zoe_and_her_team(m: Manifests) -> None:
+    m.add("Person", "zoe", {"email": "zoe@example.com"})
+    m.add("Team", "finance", {"function": "finance", "members": ["zoe"]})
+
+
+def _remove_mallory_and_architecture(m: Manifests) -> None:
+    m.remove("person/mallory")
+    m.remove("team/architecture")
+
+
+def _move_a_team_and_its_member_into_one_file(m: Manifests) -> None:
+    m.move("team/web", "ecosystem/org.yaml")
+    m.move("person/erin", "ecosystem/org.yaml")
+
+
+def _reorder_members_and_spell_out_defaults(m: Manifests) -> None:
+    m.spec("team/web")["members"].reverse()
+    m.spec(LEAD)["change_control"].update(approvers=["person:jane"], min_approvals=1)
+
+
 LEAD = "dataset/lead"
 LEADS = "integration/website-leads"
 EXPORT = "integration/nightly-export"
@@ -69,8 +89,8 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("dataset-added", _new_dataset("sales-ops"),
      [f"dataset.added minor dataset/invoice — dataset 'invoice' added ⇒ {SALES}"]),
     ("dataset-added-with-a-new-owner-team", _new_dataset("finance"),
-     ["dataset.added minor dataset/invoice — dataset 'invoice' added ⇒ "
-      "team/finance (new: governance approvers): 1 of dave",
+     [("dataset.added minor dataset/invoice — dataset 'invoice' added ⇒ "
+      "team/finance (new: governance approvers): 1 of dave"),
       f"team.added minor team/finance — team 'finance' added ⇒ {GOVERNANCE}"]),
     ("dataset-removed", edit(lambda m: m.remove(LEAD)),
      [f"dataset.removed breaking {LEAD} — dataset 'lead' removed ⇒ {APPROVERS}; {OPS}; {WEB}"]),
@@ -87,13 +107,13 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
      [f"dataset.field.added minor {LEAD} — field 'mobile' added ⇒ {APPROVERS}",
       f"dataset.field.removed breaking {LEAD} — field 'phone' removed ⇒ {APPROVERS}"]),
     ("field-type-changed", edit(lambda m: m.field("phone").update(type="integer")),
-     [f"dataset.field.type_changed breaking {LEAD} — field 'phone' type string → integer ⇒ "
-      f"{APPROVERS}"]),
+     [(f"dataset.field.type_changed breaking {LEAD} — field 'phone' type string → integer ⇒ "
+      f"{APPROVERS}")]),
     ("field-made-required", edit(lambda m: m.field("phone").update(required=True)),
      [f"dataset.field.made_required breaking {LEAD} — field 'phone' made required ⇒ {APPROVERS}"]),
     ("enum-values-removed", edit(lambda m: m.field("tier").update(values=["bronze", "silver"])),
-     [f"dataset.field.values_removed breaking {LEAD} — field 'tier' values removed: gold ⇒ "
-      f"{APPROVERS}"]),
+     [(f"dataset.field.values_removed breaking {LEAD} — field 'tier' values removed: gold ⇒ "
+      f"{APPROVERS}")]),
     ("enum-values-added", edit(lambda m: m.field("tier")["values"].append("platinum")),
      [f"dataset.field.changed minor {LEAD} — field 'tier': values added: platinum ⇒ {APPROVERS}"]),
     ("pii-dropped", edit(lambda m: m.field("email").pop("pii")),
@@ -101,24 +121,24 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("field-made-optional", edit(lambda m: m.field("id").pop("required")),
      [f"dataset.field.changed minor {LEAD} — field 'id': no longer required ⇒ {APPROVERS}"]),
     ("dataset-owner-changed", edit(lambda m: m.spec(LEAD).update(owner="data-governance")),
-     [f"dataset.owner.changed major {LEAD} — owner sales-ops → data-governance ⇒ {SALES}; "
-      "team/data-governance: 1 of jane"]),
+     [(f"dataset.owner.changed major {LEAD} — owner sales-ops → data-governance ⇒ {SALES}; "
+      "team/data-governance: 1 of jane")]),
     ("system-of-record-changed", edit(lambda m: m.spec(LEAD).update(system_of_record="website")),
-     [f"dataset.system_of_record.changed breaking {LEAD} — system of record crm → website ⇒ "
-      f"{APPROVERS}; {OPS}; {WEB}"]),
+     [(f"dataset.system_of_record.changed breaking {LEAD} — system of record crm → website ⇒ "
+      f"{APPROVERS}; {OPS}; {WEB}")]),
     ("classification-lowered", edit(lambda m: m.spec(LEAD).update(classification="internal")),
-     [f"dataset.classification.changed breaking {LEAD} — classification confidential → "
-      f"internal (less protection) ⇒ {APPROVERS}"]),
+     [(f"dataset.classification.changed breaking {LEAD} — classification confidential → "
+      f"internal (less protection) ⇒ {APPROVERS}")]),
     ("classification-raised", edit(lambda m: m.spec(LEAD).update(classification="restricted")),
-     [f"dataset.classification.changed major {LEAD} — classification confidential → "
-      f"restricted ⇒ {APPROVERS}"]),
+     [(f"dataset.classification.changed major {LEAD} — classification confidential → "
+      f"restricted ⇒ {APPROVERS}")]),
     ("approvers-changed", edit(lambda m: m.spec(LEAD)["change_control"].update(
         approvers=["person:jane", "person:mallory"], min_approvals=2)),
-     [f"dataset.approvers.changed major {LEAD} — approvers +person:mallory; min_approvals "
-      f"1 → 2 ⇒ {APPROVERS}"]),
+     [(f"dataset.approvers.changed major {LEAD} — approvers +person:mallory; min_approvals "
+      f"1 → 2 ⇒ {APPROVERS}")]),
     ("integration-added", _new_integration,
-     [f"integration.added major integration/crm-to-web — integration 'crm-to-web' added ⇒ "
-      f"{OPS}; {WEB}"]),
+     [(f"integration.added major integration/crm-to-web — integration 'crm-to-web' added ⇒ "
+      f"{OPS}; {WEB}")]),
     ("integration-removed", edit(lambda m: m.remove(LEADS)),
      [f"integration.removed major {LEADS} — integration 'website-leads' removed ⇒ {WEB}; {OPS}"]),
     ("mode-changed", edit(lambda m: m.spec(LEADS).update(mode="manual")),
@@ -126,8 +146,8 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("schedule-faster", edit(lambda m: m.spec(EXPORT).update(schedule={"every": "PT15M"})),
      [f"integration.schedule.changed minor {EXPORT} — schedule PT1H → PT15M (faster) ⇒ {OPS}"]),
     ("schedule-slower", edit(lambda m: m.spec(EXPORT).update(schedule={"cron": "0 2 * * *"})),
-     [f"integration.schedule.changed major {EXPORT} — schedule PT1H → 0 2 * * * (slower) ⇒ "
-      f"{OPS}"]),
+     [(f"integration.schedule.changed major {EXPORT} — schedule PT1H → 0 2 * * * (slower) ⇒ "
+      f"{OPS}")]),
     ("schedule-same-duration-spelled-differently-is-no-change",
      edit(lambda m: m.spec(EXPORT).update(schedule={"every": "PT60M"})), []),
     ("fallback-changed", edit(lambda m: m.spec(LEADS)["fallback"].update(strategy="degrade")),
@@ -136,15 +156,15 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
      [f"integration.fallback.changed breaking {LEADS} — fallback removed ⇒ {WEB}; {OPS}"]),
     ("conflict-resolution-changed", edit(lambda m: m.spec(LEADS)["conflict_resolution"].update(
         strategy="last-write-wins")),
-     [f"integration.conflict_resolution.changed breaking {LEADS} — conflict resolution "
-      f"strategy system-of-record-wins → last-write-wins ⇒ {SALES}"]),
+     [(f"integration.conflict_resolution.changed breaking {LEADS} — conflict resolution "
+      f"strategy system-of-record-wins → last-write-wins ⇒ {SALES}")]),
     ("moved-fields-changed", edit(lambda m: m.spec(LEADS)["datasets"][0].update(
         fields=["id", "email", "phone"])),
-     [f"integration.fields.changed major {LEADS} — dataset 'lead' moved fields email, id → "
-      f"email, id, phone ⇒ {SALES}"]),
+     [(f"integration.fields.changed major {LEADS} — dataset 'lead' moved fields email, id → "
+      f"email, id, phone ⇒ {SALES}")]),
     ("direction-changed", edit(lambda m: m.spec(LEADS).update(direction="bidirectional")),
-     [f"integration.direction.changed breaking {LEADS} — direction one-way → bidirectional ⇒ "
-      f"{SALES}"]),
+     [(f"integration.direction.changed breaking {LEADS} — direction one-way → bidirectional ⇒ "
+      f"{SALES}")]),
     ("integration-owner-changed", edit(lambda m: m.spec(LEADS).update(owner="sales-ops")),
      [f"integration.owner.changed major {LEADS} — owner web → sales-ops ⇒ {WEB}; {SALES}"]),
     ("integration-endpoint-changed", edit(lambda m: m.spec(EXPORT).update(target="crm")),
@@ -156,25 +176,22 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
      [f"system.removed breaking system/crm — system 'crm' removed ⇒ {OPS}; {SALES}"]),
     ("system-lifecycle-changed", edit(lambda m: m.spec("system/crm").update(
         lifecycle={"status": "deprecated", "exit_plan": "Move to the new CRM"})),
-     [f"system.lifecycle.changed major system/crm — lifecycle exit_plan (none) → Move to the "
-      f"new CRM; status active → deprecated ⇒ {OPS}"]),
+     [(f"system.lifecycle.changed major system/crm — lifecycle exit_plan (none) → Move to the "
+      f"new CRM; status active → deprecated ⇒ {OPS}")]),
     ("system-owner-changed", edit(lambda m: m.spec("system/crm").update(owner="sales-ops")),
-     [f"system.owner.changed major system/crm — owner integration-ops → sales-ops ⇒ {OPS}; "
-      f"{SALES}"]),
+     [(f"system.owner.changed major system/crm — owner integration-ops → sales-ops ⇒ {OPS}; "
+      f"{SALES}")]),
     ("team-members-changed", edit(lambda m: m.spec("team/sales-ops")["members"].append(
         "mallory")),
-     ["team.members.changed major team/sales-ops — members +mallory ⇒ governance approvers or "
-      "team/sales-ops members: 1 of bob,dave"]),
+     [("team.members.changed major team/sales-ops — members +mallory ⇒ governance approvers or "
+      "team/sales-ops members: 1 of bob,dave")]),
     ("person-identity-changed", edit(lambda m: m.spec("person/bob").update(github="bob-new")),
-     [f"person.identity.changed major person/bob — GitHub login bobby → bob-new ⇒ "
-      f"{GOVERNANCE}"]),
-    ("team-and-person-added", edit(lambda m: (
-        m.add("Person", "zoe", {"email": "zoe@example.com"}),
-        m.add("Team", "finance", {"function": "finance", "members": ["zoe"]}))),
+     [(f"person.identity.changed major person/bob — GitHub login bobby → bob-new ⇒ "
+      f"{GOVERNANCE}")]),
+    ("team-and-person-added", _add_zoe_and_her_team,
      [f"person.added minor person/zoe — person 'zoe' added ⇒ {GOVERNANCE}",
       f"team.added minor team/finance — team 'finance' added ⇒ {GOVERNANCE}"]),
-    ("team-and-person-removed", edit(lambda m: (m.remove("person/mallory"),
-                                                m.remove("team/architecture"))),
+    ("team-and-person-removed", _remove_mallory_and_architecture,
      [f"person.removed major person/mallory — person 'mallory' removed ⇒ {GOVERNANCE}",
       f"team.removed major team/architecture — team 'architecture' removed ⇒ {GOVERNANCE}"]),
     ("other-dataset-spec-change-is-dataset-changed", edit(lambda m: m.spec(LEAD).update(
@@ -197,12 +214,10 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("title-and-description-are-prose-not-a-change", edit(
         lambda m: m.metadata(LEAD).update(title="Sales lead", description="An enquiry")), []),
     ("a-moved-file-is-no-change", edit(lambda m: m.move(LEAD, "ecosystem/sales/leads.yml")), []),
-    ("two-entities-in-one-file-moved-together-is-no-change", edit(lambda m: (
-        m.move("team/web", "ecosystem/org.yaml"), m.move("person/erin", "ecosystem/org.yaml"))),
-     []),
-    ("reordered-approvers-and-members-are-no-change", edit(lambda m: (
-        m.spec("team/web")["members"].reverse(),
-        m.spec(LEAD)["change_control"].update(approvers=["person:jane"], min_approvals=1))), []),
+    ("two-entities-in-one-file-moved-together-is-no-change",
+     _move_a_team_and_its_member_into_one_file, []),
+    ("reordered-members-and-spelled-out-defaults-are-no-change",
+     _reorder_members_and_spell_out_defaults, []),
 ]
 
 

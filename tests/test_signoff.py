@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diff_helpers import CONFIG, DiffRepo, Manifests, changed_estate, diff_report, starter
+from diff_helpers import (
+    CONFIG,
+    DiffRepo,
+    Manifests,
+    changed_estate,
+    diff_report,
+    new_repo,
+    starter,
+)
 from git_helpers import isolate_git
 
 from govcheck.diff_cli import DiffOptions
@@ -199,7 +207,7 @@ ONLY_GITHUB = CONFIG + "  signoff_sources: [github]\n"
 
 
 def test_a_switched_off_source_does_not_count(tmp_path: Path) -> None:
-    repo = DiffRepo.init(tmp_path / "repo")
+    repo = new_repo(tmp_path)
     repo.commit_estate(starter(), "starter", ONLY_CLI)
     head = copy.deepcopy(starter())
     remove_phone(head)
@@ -212,7 +220,7 @@ def test_a_switched_off_source_does_not_count(tmp_path: Path) -> None:
 
 
 def test_approved_by_with_the_cli_source_off_stops_the_run(tmp_path: Path) -> None:
-    repo = DiffRepo.init(tmp_path / "repo")
+    repo = new_repo(tmp_path)
     repo.commit_estate(starter(), "starter", ONLY_GITHUB)
     repo.commit_estate(starter(), "nothing", ONLY_GITHUB)
     with pytest.raises(GovcheckError, match="^--approved-by was given, but the cli source"):
@@ -220,7 +228,7 @@ def test_approved_by_with_the_cli_source_off_stops_the_run(tmp_path: Path) -> No
 
 
 def test_the_sources_come_from_the_base_config_not_head(tmp_path: Path) -> None:
-    repo = DiffRepo.init(tmp_path / "repo")
+    repo = new_repo(tmp_path)
     repo.commit_estate(starter(), "starter", ONLY_CLI)
     head = starter()
     remove_phone(head)
