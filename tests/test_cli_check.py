@@ -199,8 +199,6 @@ def test_unknown_rule_id_under_rules(tmp_path: Path) -> None:
     assert "unknown rule id 'GOV099' under rules:" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="the unknown rule id is reported at its value "
-                                       "({severity: off}, column 11), not at the key GOV099 (column 3)")
 def test_unknown_rule_id_is_located_at_its_key(tmp_path: Path) -> None:
     root = make_estate(tmp_path, config="rules:\n  GOV012: {severity: info}\n  GOV099: {severity: off}\n")
     assert run(["check"], root).stderr.startswith("govcheck: error: govcheck.yaml:3:3: ")

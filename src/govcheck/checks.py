@@ -130,7 +130,7 @@ def _highest_absent(entity: Entity, path: tuple[Any, ...]) -> tuple[Any, ...]:
 
 @primitive("exactly_one", {"kind": KIND, "fields": {"type": "array", "items": {
     "type": "object", "required": ["path", "label"], "additionalProperties": False,
-    "properties": {"path": TEXT, "label": TEXT}}}}, ("kind", "fields"))
+    "properties": {"path": TEXT, "label": TEXT, "plural": TEXT}}}}, ("kind", "fields"))
 def exactly_one(context: Context, params: Params) -> Iterator[Hit]:
     """Each path holds exactly one name: not missing, not a list of several."""
     for entity in context.subjects(params["kind"]):
@@ -141,7 +141,8 @@ def exactly_one(context: Context, params: Params) -> Iterator[Hit]:
                 yield hit(entity, path, f"no {label} ({dotted(path)}): name exactly one")
             elif isinstance(value, list) and len(value) > 1:
                 names = ", ".join(str(v) for v in value)
-                yield hit(entity, path, f"{len(value)} {label}s ({names}): name exactly one")
+                plural = item.get("plural", label + "s")
+                yield hit(entity, path, f"{len(value)} {plural} ({names}): name exactly one")
             elif not isinstance(value, str):
                 yield hit(entity, path, f"{dotted(path)} must name one {label}, as a single name")
 
@@ -196,8 +197,10 @@ def _approver_problems(estate: Estate, entity: Entity, path: tuple[Any, ...], li
     resolved = True
     for index, reference in enumerate(listed):
         target = estate.lookup_typed(reference)
-        resolved = resolved and target is not None
-        if target is not None and target.kind == "Team" and not estate.people_of(reference):
+        # A missing approver is GOV004's finding, an unreadable team GOV000's: judge neither.
+        resolved = resolved and target is not None and target.valid
+        if target is not None and target.valid and target.kind == "Team" \
+                and not estate.people_of(reference):
             yield hit(entity, path + (index,), f"approver {reference} has no members, "
                                                "so nobody can sign off")
         people |= estate.people_of(reference)
@@ -225,6 +228,8 @@ def conflict_winner(context: Context, params: Params) -> Iterator[Hit]:
     for entity in context.subjects("Integration"):
         spec, winner = entity.spec, entity.get(WINNER)
         source, target = spec.get("source"), spec.get("target")
+        if not _endpoints_resolve(context.estate, entity):
+            continue  # GOV004's finding; which side may win is unknowable until it is fixed
         if is_blank(winner):
             reason = _needs_winner(context.estate, entity)
             if reason:
@@ -233,6 +238,11 @@ def conflict_winner(context: Context, params: Params) -> Iterator[Hit]:
         elif context.estate.lookup("System", winner) and winner not in (source, target):
             yield hit(entity, WINNER, f"conflict winner '{winner}' is neither the source "
                                       f"({source}) nor the target ({target})")
+
+
+def _endpoints_resolve(estate: Estate, entity: Entity) -> bool:
+    return all(estate.lookup("System", entity.spec.get(side)) is not None
+               for side in ("source", "target"))
 
 
 def _needs_winner(estate: Estate, entity: Entity) -> str | None:
@@ -253,6 +263,7 @@ def winner_is_system_of_record(context: Context, params: Params) -> Iterator[Hit
     for entity in context.subjects("Integration"):
         winner, spec = entity.get(WINNER), entity.spec
         if (not isinstance(winner, str) or winner not in (spec.get("source"), spec.get("target"))
+                or not _endpoints_resolve(context.estate, entity)
                 or entity.get("spec.conflict_resolution.strategy") == "manual-review"):
             continue
         for _, dataset in _carried(context.estate, entity):
@@ -327,7 +338,7 @@ def overdue(context: Context, params: Params) -> Iterator[Hit]:
         last, every = parse_date(review.get(params["date"])), parse_duration(review.get(params["interval"]))
         if last is None or every is None:
             absent = date_path if last is None else interval_path
-            yield hit(entity, block, f"review has no {absent[-1]} ({dotted(absent)})")
+            yield hit(entity, absent, f"review has no {absent[-1]} ({dotted(absent)})")
         elif every.after(last) < context.as_of:
             yield hit(entity, date_path, f"review overdue since {every.after(last)} (last reviewed "
                                          f"{last}, every {review[params['interval']]})")

@@ -47,6 +47,14 @@ class LazyGroup(click.Group):
     lazy: ClassVar[dict[str, str]] = {"diff": "diff_cli:diff", "graph": "graph_cli:graph",
             "codeowners": "codeowners_cli:codeowners"}
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """What the user must fix is one line on stderr and exit 2, for every command."""
+        try:
+            return super().invoke(ctx)
+        except GovcheckError as error:
+            click.echo(f"govcheck: error: {error}", err=True)
+            ctx.exit(EXIT_USAGE)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
 
@@ -87,21 +95,27 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
     """Check the manifests under PATH (default: the ecosystem folder)."""
     from .formats import CHECK_FORMATS
     from .outputs import Destination, default_format, parse_reports, publish
-    from .project import open_project, run_check
+    from .project import load_estate, open_project, report_for
 
     date = parse_as_of(as_of)
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, CHECK_FORMATS)]
     project = open_project(Path.cwd(), config_file)
-    report = run_check(project, Path(path) if path else None, date, Severity(fail_on),
-                       use_cache=not no_cache)
+    rules = project.rules()
+    estate = load_estate(project, Path(path) if path else project.ecosystem, not no_cache)
+    report = report_for(estate, project, rules, date, Severity(fail_on))
     reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
                for w in project.config.waivers}
 
     def render(function: Callable[..., str], color: bool) -> str:
         return function(report, FormatOptions(color=color, show_waived=show_waived, extra=reasons))
+    def ecosystem_map() -> str:
+        from .graph import build_map, graph_markdown
+
+        return "### Ecosystem map\n\n" + graph_markdown(build_map(estate, report.findings))
     publish(report, CHECK_FORMATS, destinations, render, "check",
-            lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ)
+            lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ,
+            ecosystem_map)
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
@@ -189,7 +203,9 @@ def _bug(error: BaseException) -> NoReturn:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line and exit 2 for anything that stops govcheck doing its job."""
     try:
-        cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
+        # Without standalone mode click returns the code of ctx.exit() instead of exiting.
+        code = cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

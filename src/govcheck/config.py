@@ -51,7 +51,8 @@ class Config:
     def check_rule_ids(self, known: set[str] | frozenset[str]) -> None:
         for rule_id in self.severities:
             if rule_id not in known:
-                line, column = self.locate(("rules", rule_id))
+                keys = self.document.key_positions if self.document else {}
+                line, column = keys.get(("rules", rule_id)) or self.locate(("rules", rule_id))
                 hint = schema.suggest(rule_id, known)
                 raise GovcheckError(f"unknown rule id '{rule_id}' under rules:{hint}; "
                                     "'govcheck rules' lists them", self.file, line, column)

@@ -71,17 +71,20 @@ def write(text: str, file: str | None, protected: Callable[[Path], bool] = lambd
 
 def publish(report: Any, table: Mapping[str, str], destinations: Sequence[Destination],
             render: Callable[[Callable[..., str], bool], str], command: str,
-            protected: Callable[[Path], bool], environ: Mapping[str, str]) -> None:
+            protected: Callable[[Path], bool], environ: Mapping[str, str],
+            summary_extra: Callable[[], str] | None = None) -> None:
     """Write every destination; append the Markdown step summary in GitHub Actions.
 
-    `render(formatter, color)` formats the report with the command's options."""
+    `render(formatter, color)` formats the report with the command's options;
+    `summary_extra()` adds to the step summary (the ecosystem map, for check)."""
     for destination in destinations:
         color = destination.file is None and use_color(sys.stdout, environ)
         write(render(formatter(dict(table), destination.format_name), color), destination.file,
               protected)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and any(d.format_name == "github" for d in destinations):
-        _append(summary_file, render(formatter(STEP_SUMMARY, command), False))
+        summary = render(formatter(STEP_SUMMARY, command), False)
+        _append(summary_file, summary + ("\n" + summary_extra() if summary_extra else ""))
 
 
 def _append(file: str, text: str) -> None:

@@ -121,8 +121,9 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
         yield from _unknown_keys(path, error.instance, schema)
     elif validator == "required":
         yield from _missing_keys(path, error.instance, schema)
-    elif schema.get(GOVERNED) and validator in ("type", "minLength", "minItems"):
-        return
+    elif schema.get(GOVERNED) and (validator in ("type", "minLength", "minItems")
+                                   or error.instance == ""):
+        return  # missing or not a single value: the governance rule reports it
     else:
         yield SchemaProblem(path, _message(path, validator, error))
 
