@@ -80,9 +80,14 @@ def diff_estates(base: Estate, head: Estate) -> list[DetectedChange]:
             changes.append(_added(new))
         elif new is None and old is not None:
             changes.append(_removed(old))
-        elif old is not None and new is not None and old.document.data != new.document.data:
+        elif old is not None and new is not None and _differs(old, new):
             changes.extend(_modified(_Pair(old, new)))
     return changes
+
+
+def _differs(old: Entity, new: Entity) -> bool:
+    # An unchanged file is parsed once for both revisions: the same document, no compare.
+    return old.document is not new.document and old.document.data != new.document.data
 
 
 def _added(entity: Entity) -> DetectedChange:

@@ -10,7 +10,7 @@ import os
 import posixpath
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -20,14 +20,21 @@ from .config import CONFIG_NAME, Config, find_config, parse_config
 from .diff import ConfigSide, DetectedChange, diff_config, diff_estates
 from .errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
 from .formats import DIFF_FORMATS, formatter
-from .git import MANIFEST_SUFFIXES, Repository, Revision, RevisionRange, open_repository
+from .git import (
+    MANIFEST_SUFFIXES,
+    GitFile,
+    Repository,
+    Revision,
+    RevisionRange,
+    open_repository,
+)
 from .github import (
     Review,
     environment_reviews,
     load_reviews_file,
     pull_request_head_sha,
 )
-from .manifests import SourceFile, build_estate
+from .manifests import ParsedFile, SourceFile, add_document, parse_file
 from .model import Estate
 from .report import DiffReport, FormatOptions
 from .signoff import Evidence, SignoffResolver, required_signoffs, signed_off_people
@@ -54,11 +61,12 @@ class DiffOptions:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One revision as govcheck sees it: its config, estate and policy files."""
+    """One revision as govcheck sees it: its config, manifests, estate and policy files."""
 
     config: Config
-    estate: Estate
+    manifests: list[GitFile]
     policy_files: dict[str, str]  # path → blob id (or the content, from the working tree)
+    estate: Estate = field(default_factory=Estate)
 
 
 @click.command()
@@ -119,8 +127,7 @@ def run_diff(options: DiffOptions, cwd: Path,
         revisions = repository.resolve_range(options.revision_range, options.base, options.head,
                                              options.worktree, options.staged, environ=environ)
         config_path = _config_path(options.config_file, cwd, repository.toplevel)
-        base = read_snapshot(repository, revisions.base, config_path)
-        head = read_snapshot(repository, revisions.head, config_path)
+        base, head = read_snapshots(repository, revisions, config_path)
         detected = diff_config(ConfigSide(base.config, base.policy_files),
                                ConfigSide(head.config, head.policy_files))
         detected += diff_estates(base.estate, head.estate)
@@ -161,18 +168,46 @@ def _config_path(config_file: str | None, cwd: Path, toplevel: Path) -> str:
                             "repository: govcheck diff reads it at each revision") from None
 
 
+def read_snapshots(repository: Repository, revisions: RevisionRange,
+                   config_path: str) -> tuple[Snapshot, Snapshot]:
+    """Both revisions, with their estates; a manifest the two share is parsed once."""
+    base = read_snapshot(repository, revisions.base, config_path)
+    head = read_snapshot(repository, revisions.head, config_path)
+    parsed: dict[tuple[str, str | bytes], ParsedFile] = {}
+    return (replace(base, estate=_estate(base.manifests, parsed)),
+            replace(head, estate=_estate(head.manifests, parsed)))
+
+
 def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:
-    """A revision's config, estate and policy files, each folder read in one bulk call."""
+    """A revision's config, manifests and policy files, each folder read in one bulk call."""
     config = _read_config(repository, revision, config_path)
     folder = posixpath.dirname(config_path)
     ecosystem = _inside(folder, config.ecosystem)
     manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES)
-    sources = [SourceFile(file.path, file.data) for file in manifests if file.data is not None]
     policy_folders = [_inside(folder, policy) for policy in config.policies]
     policies = repository.read_files(revision, policy_folders, ANY_SUFFIX) if policy_folders else []
     fingerprints = {file.path: file.blob_id or (file.data or b"").decode("utf-8", "replace")
                     for file in policies}
-    return Snapshot(config, build_estate(sources), fingerprints)
+    return Snapshot(config, manifests, fingerprints)
+
+
+def _estate(files: Sequence[GitFile], parsed: dict[tuple[str, str | bytes], ParsedFile]
+            ) -> Estate:
+    """An estate built from parses shared through `parsed`, keyed by path and blob: the
+    unchanged bulk of an estate is parsed and schema-checked once, not once per revision."""
+    estate = Estate()
+    for file in sorted(files, key=lambda file: file.path):
+        if file.data is None:
+            continue  # a symlink: never followed
+        key = (file.path, file.blob_id or file.data)
+        result = parsed.get(key)
+        if result is None:
+            result = parsed[key] = parse_file(SourceFile(file.path, file.data))
+        estate.files.add(file.path)
+        estate.load_problems.extend(result.problems)
+        for document in result.documents:
+            add_document(estate, document)
+    return estate
 
 
 def _read_config(repository: Repository, revision: Revision, config_path: str) -> Config:
