@@ -143,6 +143,9 @@ def test_output_file_and_never_over_a_manifest(feature: DiffRepo) -> None:
                           "report.json")
     assert (result.returncode, result.stdout) == (1, "")
     assert json.loads((feature.path / "report.json").read_text())["summary"]["changes"] == 1
+    both = run_govcheck(feature, "main...feature", "--report", "sarif=diff.sarif")
+    assert both.returncode == 1 and both.stdout.startswith(f"{LEAD_FILE}:")
+    assert json.loads((feature.path / "diff.sarif").read_text())["version"] == "2.1.0"
     before = (feature.path / LEAD_FILE).read_text()
     refused = run_govcheck(feature, "main...feature", "--output", LEAD_FILE)
     assert (refused.returncode, refused.stdout) == (2, "")
@@ -306,15 +309,22 @@ def test_reviews_fetched_live_in_a_pull_request_workflow(feature: DiffRepo, tmp_
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"number": 7, "pull_request": {"number": 7,
                                                                "head": {"sha": head}}}))
+    summary = tmp_path / "step-summary.md"
     env = {"GITHUB_ACTIONS": "true", "GITHUB_API_URL": github_api,
            "GITHUB_REPOSITORY": "acme/estate", "GITHUB_EVENT_PATH": str(event),
-           "GITHUB_TOKEN": "ghs_secret", "GITHUB_BASE_REF": "main"}
-    result = run_govcheck(feature, "--require-fresh", env=env)
+           "GITHUB_TOKEN": "ghs_secret", "GITHUB_BASE_REF": "main",
+           "GITHUB_STEP_SUMMARY": str(summary)}
+    result = run_govcheck(feature, "--require-fresh", "--format", "text", env=env)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1] == ("  needs: dataset/lead approvers (min 1 of jane): "
                                              "approved by jane")
     assert _Reviews.seen == [(first, "Bearer ghs_secret"), (second, "Bearer ghs_secret")]
     assert "ghs_secret" not in result.stdout
+    # In Actions the default format is annotations, with the Markdown step summary.
+    annotations = run_govcheck(feature, env=env)
+    assert (annotations.returncode, annotations.stderr) == (0, "")
+    assert annotations.stdout.startswith(f"::notice file={LEAD_FILE},line=")
+    assert summary.read_text().startswith("## ✅ govcheck diff: 1 change (1 breaking)")
 
 
 def test_a_live_api_error_is_one_line(feature: DiffRepo, tmp_path: Path,

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
-from .cli import emit, use_color
 from .config import CONFIG_NAME, Config, find_config, parse_config
 from .diff import ConfigSide, DetectedChange, diff_config, diff_estates
 from .errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
-from .formats import DIFF_FORMATS, formatter
+from .formats import DIFF_FORMATS
 from .git import (
     MANIFEST_SUFFIXES,
     GitFile,
@@ -36,6 +35,7 @@ from .github import (
 )
 from .manifests import ParsedFile, SourceFile, add_document, parse_file
 from .model import Estate
+from .outputs import Destination, default_format, parse_reports, publish
 from .report import DiffReport, FormatOptions
 from .signoff import Evidence, SignoffResolver, required_signoffs, signed_off_people
 
@@ -82,9 +82,11 @@ class Snapshot:
               help="Pull-request reviews saved from the GitHub REST API (JSON).")
 @click.option("--require-fresh", is_flag=True,
               help="Count only GitHub approvals given on the head commit.")
-@click.option("--format", "format_name", type=click.Choice(list(DIFF_FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "format_name", type=click.Choice(list(DIFF_FORMATS)), default=None,
+              help="Output format (default: text; github annotations in GitHub Actions).")
 @click.option("--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--report", "reports", metavar="FORMAT=FILE", multiple=True,
+              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif=diff.sarif.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="unsigned",
               show_default=True, help="Also fail (exit 1) on changes of this class or worse; "
               "a missing required sign-off always fails.")
@@ -92,24 +94,20 @@ class Snapshot:
               "each revision.")
 def diff(revision_range: str | None, base: str | None, head: str | None, worktree: bool,
          staged: bool, approved_by: tuple[str, ...], reviews_file: str | None,
-         require_fresh: bool, format_name: str, output: str | None, fail_on: str,
-         config_file: str | None) -> None:
+         require_fresh: bool, format_name: str | None, output: str | None,
+         reports: tuple[str, ...], fail_on: str, config_file: str | None) -> None:
     """Classify the governance changes between two revisions and check their sign-off."""
+    destinations = [Destination(default_format(format_name, os.environ), output),
+                    *parse_reports(reports, DIFF_FORMATS)]
     options = DiffOptions(revision_range, base, head, worktree, staged, approved_by,
                           reviews_file, require_fresh, fail_on, config_file)
     report, protected = run_diff(options, Path.cwd(), os.environ)
-    render = _formatter(format_name)
-    text = render(report, FormatOptions(color=use_color(sys.stdout) and output is None))
-    emit(text, output, lambda target: _is_governance_file(target, protected))
+
+    def render(function: Callable[..., str], color: bool) -> str:
+        return function(report, FormatOptions(color=color))
+    publish(report, DIFF_FORMATS, destinations, render, "diff",
+            lambda target: _is_governance_file(target, protected), os.environ)
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
-
-
-def _formatter(name: str) -> Callable[..., str]:
-    try:
-        return formatter(DIFF_FORMATS, name)
-    except (ImportError, AttributeError):
-        raise GovcheckError(f"the {name} format of govcheck diff is not available in this "
-                            "version") from None
 
 
 def _is_governance_file(target: Path, protected: set[Path]) -> bool:
