@@ -3,25 +3,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from estates import copy_example_estate
+
 from govcheck.cache import ParseCache
 from govcheck.project import open_project, run_check
 
-ECOSYSTEM = Path(__file__).resolve().parent.parent / "ecosystem"
 AS_OF = dt.date(2027, 1, 15)
 
 
 @pytest.fixture
 def estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(ECOSYSTEM, root / "ecosystem")
-    (root / ".git").mkdir()
+    root = copy_example_estate(tmp_path / "repo")
     monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
     lead = root / "ecosystem" / "datasets" / "lead.yaml"
     lead.write_text(lead.read_text().replace("owner: sales-ops", "owner: sales-opps"))

@@ -3,15 +3,14 @@ finding at the right entity and line, and nothing else (one defect, one finding)
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from estates import copy_example_estate
 
 from govcheck.project import open_project, run_check
 
-ECOSYSTEM = Path(__file__).resolve().parent.parent / "ecosystem"
 AS_OF = dt.date(2027, 1, 15)
 LEADS = "ecosystem/integrations/website-leads-to-crm.yaml"
 LEAD = "ecosystem/datasets/lead.yaml"
@@ -94,9 +93,7 @@ PLANTS = [
 
 
 def _estate(tmp_path: Path) -> Path:
-    shutil.copytree(ECOSYSTEM, tmp_path / "ecosystem")
-    (tmp_path / ".git").mkdir()
-    return tmp_path
+    return copy_example_estate(tmp_path)
 
 
 def _plant(root: Path, plant: Plant) -> int:

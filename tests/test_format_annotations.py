@@ -3,9 +3,9 @@ Markdown step summaries."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
 from pathlib import Path
+
+from estates import planted_report
 
 from govcheck.findings import Finding, Severity
 from govcheck.formats import CHECK_FORMATS, DIFF_FORMATS, formatter
@@ -19,7 +19,6 @@ from govcheck.formats.annotations import (
     requirement_text,
 )
 from govcheck.policy import Rule
-from govcheck.project import open_project, run_check
 from govcheck.report import Change, CheckReport, DiffReport, FormatOptions, Requirement
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -100,16 +99,7 @@ def test_a_clean_report_prints_only_the_summary() -> None:
 
 
 def test_annotations_from_a_real_run_with_a_planted_defect_and_a_waiver(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    shutil.copytree(REPOSITORY / "ecosystem", root / "ecosystem")
-    for name in ("customer-sync", "bookings-to-crm"):
-        path = root / "ecosystem" / "integrations" / f"{name}.yaml"
-        path.write_text(re.sub(r"  fallback:\n(    .*\n)+", "", path.read_text("utf-8")), "utf-8")
-    (root / "govcheck.yaml").write_text(
-        "waivers:\n  - {rule: GOV003, entity: integration/customer-sync, reason: Replaced in Q1,"
-        " approved_by: team:finance, expires: 2099-03-31}\n", "utf-8")
-    real = run_check(open_project(root), None, AS_OF)
+    real = planted_report(tmp_path / "repo")
     lines = check_github(real, OPTIONS).splitlines()
     assert [line for line in lines if line.startswith("::")] == [
         ("::error file=ecosystem/integrations/bookings-to-crm.yaml,line=4,col=9,title=GOV003 "

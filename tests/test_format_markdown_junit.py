@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from estates import planted_report
 
 from govcheck.findings import Finding, Severity
 from govcheck.formats import CHECK_FORMATS, formatter
 from govcheck.formats.junit import check_junit
 from govcheck.formats.markdown import check_markdown, escape_cell
 from govcheck.policy import Rule
-from govcheck.project import open_project, run_check
 from govcheck.report import CheckReport, FormatOptions
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -161,16 +161,7 @@ def test_junit_stays_well_formed_with_characters_xml_cannot_hold() -> None:
 
 
 def test_junit_and_markdown_from_a_real_run(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    shutil.copytree(REPOSITORY / "ecosystem", root / "ecosystem")
-    for name in ("customer-sync", "bookings-to-crm"):
-        path = root / "ecosystem" / "integrations" / f"{name}.yaml"
-        path.write_text(re.sub(r"  fallback:\n(    .*\n)+", "", path.read_text("utf-8")), "utf-8")
-    (root / "govcheck.yaml").write_text(
-        "waivers:\n  - {rule: GOV003, entity: integration/customer-sync, reason: Replaced in Q1,"
-        " approved_by: team:finance, expires: 2099-03-31}\n", "utf-8")
-    real = run_check(open_project(root), None, AS_OF)
+    real = planted_report(tmp_path / "repo")
 
     junit = parse(check_junit(real, OPTIONS))
     assert junit.get("tests") == str(len(real.rules))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs in the venv
 import pytest
+from estates import planted_estate, planted_report
 
 from govcheck.findings import Finding, Severity
 from govcheck.formats import CHECK_FORMATS, DIFF_FORMATS, formatter
@@ -74,31 +74,9 @@ def physical(result: dict[str, Any]) -> dict[str, Any]:
 # --- a real run: the example estate with planted defects and a waiver ---------------------
 
 
-def planted_estate(root: Path) -> Path:
-    """A copy of the example estate where two real-time integrations lost their fallback and
-    one of the two is waived in govcheck.yaml."""
-    (root / ".git").mkdir(parents=True)   # the project root: config lookup stops here
-    shutil.copytree(REPOSITORY / "ecosystem", root / "ecosystem")
-    for name in ("customer-sync", "bookings-to-crm"):
-        path = root / "ecosystem" / "integrations" / f"{name}.yaml"
-        path.write_text(re.sub(r"  fallback:\n(    .*\n)+", "", path.read_text("utf-8")), "utf-8")
-    (root / "govcheck.yaml").write_text(
-        "waivers:\n"
-        "  - rule: GOV003\n"
-        "    entity: integration/customer-sync\n"
-        "    reason: Replaced by the new CRM sync in Q1\n"
-        "    approved_by: team:finance\n"
-        "    expires: 2099-03-31\n", "utf-8")
-    return root
-
-
-def real_report(root: Path) -> CheckReport:
-    return run_check(open_project(root), None, AS_OF)
-
-
 @pytest.fixture()
 def real(tmp_path: Path) -> CheckReport:
-    return real_report(planted_estate(tmp_path / "repo"))
+    return planted_report(tmp_path / "repo")
 
 
 def test_real_run_is_valid_sarif_with_the_planted_findings(real: CheckReport) -> None:
@@ -239,8 +217,8 @@ def fingerprint(result: dict[str, Any]) -> str:
 
 
 def test_fingerprints_are_identical_across_two_runs(tmp_path: Path) -> None:
-    first = sarif(real_report(planted_estate(tmp_path / "one")))
-    second = sarif(real_report(planted_estate(tmp_path / "two")))
+    first = sarif(planted_report(tmp_path / "one"))
+    second = sarif(planted_report(tmp_path / "two"))
     assert [fingerprint(r) for r in results(first)] == [fingerprint(r) for r in results(second)]
     assert len({fingerprint(r) for r in results(first)}) == len(results(first))
 
@@ -248,11 +226,11 @@ def test_fingerprints_are_identical_across_two_runs(tmp_path: Path) -> None:
 def test_fingerprints_survive_a_moved_line_in_a_real_estate(tmp_path: Path) -> None:
     root = planted_estate(tmp_path / "repo")
     before = {r["properties"]["entity"]: (fingerprint(r), physical(r)["region"]["startLine"])
-              for r in results(sarif(real_report(root))) if r["ruleId"] == "GOV003"}
+              for r in results(sarif(run_check(open_project(root), None, AS_OF))) if r["ruleId"] == "GOV003"}
     path = root / "ecosystem" / "integrations" / "bookings-to-crm.yaml"
     path.write_text("# moved down\n# by two comment lines\n" + path.read_text("utf-8"), "utf-8")
     after = {r["properties"]["entity"]: (fingerprint(r), physical(r)["region"]["startLine"])
-             for r in results(sarif(real_report(root))) if r["ruleId"] == "GOV003"}
+             for r in results(sarif(run_check(open_project(root), None, AS_OF))) if r["ruleId"] == "GOV003"}
     moved = "integration/bookings-to-crm"
     assert after[moved][1] == before[moved][1] + 2
     assert after[moved][0] == before[moved][0]

@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from estates import copy_example_estate
 
 from govcheck.cli import cli
 
-ECOSYSTEM = Path(__file__).resolve().parent.parent / "ecosystem"
 
 
 @pytest.fixture
 def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ECOSYSTEM, tmp_path / "ecosystem")
-    (tmp_path / ".git").mkdir()
+    copy_example_estate(tmp_path)
     link = tmp_path / "ecosystem" / "integrations" / "website-leads-to-crm.yaml"
     text = link.read_text()
     start = text.index("  fallback:\n")
