@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from estates import copy_example_estate
 
 from govcheck.cache import ParseCache

@@ -11,7 +11,6 @@ from estates import copy_example_estate
 from govcheck.cli import cli
 
 
-
 @pytest.fixture
 def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy_example_estate(tmp_path)

@@ -18,14 +18,14 @@ def _section(text: str, heading: str) -> str:
 def test_rule_table_matches_the_policy_pack() -> None:
     text = README.read_text(encoding="utf-8")
     block = text[text.index("<!-- rules:start"):text.index("<!-- rules:end -->")]
-    rows = re.findall(r"^\| (\S+) \| (\w+) \| (.+) \|$", block, re.M)[1:]  # skip the header
+    rows = re.findall(r"^\| (\S+) \| (\w+) \| (.+) \|$", block, re.MULTILINE)[1:]  # skip the header
     expected = [(rule.id, rule.severity.value, rule.title) for rule in load_rules().values()]
     assert rows == expected
 
 
 def test_quick_start_is_two_commands_install_and_check_then_test() -> None:
     commands = re.findall(r"```sh\n(.+?)\n```", _section(README.read_text(encoding="utf-8"),
-                                                       "Quick start"), re.S)
+                                                       "Quick start"), re.DOTALL)
     assert len(commands) == 2
     assert all("\n" not in command for command in commands)
     assert commands[0].endswith("govcheck check") and "pip install ." in commands[0]
