@@ -119,7 +119,8 @@ class Bench:
         self.tmp = tempfile.mkdtemp(prefix="govcheck-bench-")
         self.env = dict(os.environ, NO_COLOR="1",
                         XDG_CACHE_HOME=os.path.join(self.tmp, "cache"))
-        self.env.pop("PYTHONPATH", None)
+        for var in ("PYTHONPATH", "GOVCHECK_CACHE_DIR"):    # the cache follows XDG here
+            self.env.pop(var, None)
         self.failures: list[str] = []
         self.notes: list[str] = []
         self.no_cache = True
