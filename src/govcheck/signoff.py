@@ -91,10 +91,8 @@ class SignoffResolver:
         approvers = control.get("approvers")
         references = approvers if isinstance(approvers, list) else []
         people = {person for reference in references for person in self.base.people_of(reference)}
-        minimum = control.get("min_approvals")
-        valid_minimum = isinstance(minimum, int) and not isinstance(minimum, bool) and minimum > 0
         return SignoffGroup(f"{dataset.key} approvers", self._known(people),
-                            minimum if valid_minimum else 1)  # type: ignore[arg-type]
+                            _min_approvals(control.get("min_approvals")))
 
     def owner_of(self, entity: Entity | None) -> SignoffGroup:
         """The owner team of an entity: a team stands for itself, a person for their team."""
@@ -122,6 +120,13 @@ class SignoffResolver:
     def _known(self, names: Iterable[str]) -> frozenset[str]:
         """Only people who exist at BASE can sign off."""
         return frozenset(name for name in names if self.base.lookup("Person", name) is not None)
+
+
+def _min_approvals(value: object) -> int:
+    """`min_approvals`, default 1 (an invalid one is GOV000's to report, not a way to 0)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return 1
 
 
 def _spec_value(entity: Entity | None, key: str) -> object:
