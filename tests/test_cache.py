@@ -61,11 +61,14 @@ def test_a_moved_file_keeps_its_new_name_in_findings(estate: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"salt": "other", "entries": {}}',
-                                     b"\x00\xff garbage"])
+                                     b'{"key": 1, "findings": [{}]}', b"\x00\xff garbage"])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(estate: Path, tmp_path: Path,
                                                            content: bytes) -> None:
     expected = _findings(estate, use_cache=True)
-    _cache_file(tmp_path).write_bytes(content)
+    for stored in (tmp_path / "cache").glob("*.json"):
+        stored.write_bytes(content)
+    lead = estate / "ecosystem" / "datasets" / "lead.yaml"
+    lead.write_text(lead.read_text() + "\n")   # a new run result, so the parse cache is read
     assert _findings(estate, use_cache=True) == expected
     assert json.loads(_cache_file(tmp_path).read_bytes())["entries"]
 
@@ -76,7 +79,45 @@ def test_a_damaged_entry_is_parsed_again(estate: Path, tmp_path: Path) -> None:
     stored["entries"] = {key: {"documents": [["broken"]], "problems": []}
                          for key in stored["entries"]}
     _cache_file(tmp_path).write_text(json.dumps(stored))
+    _result_file(tmp_path).unlink()
     assert _findings(estate, use_cache=True) == expected
+
+
+def _result_file(tmp_path: Path) -> Path:
+    files = list((tmp_path / "cache").glob("result-*.json"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_an_unchanged_run_is_answered_from_the_last_result(estate: Path, tmp_path: Path) -> None:
+    expected = _findings(estate, use_cache=True)
+    _cache_file(tmp_path).unlink()              # nothing can be parsed from the cache now
+    assert _findings(estate, use_cache=True) == expected
+    assert not list((tmp_path / "cache").glob("parse-*.json"))
+
+
+@pytest.mark.parametrize("change", ["as_of", "config", "policy", "manifest"])
+def test_the_last_result_is_not_reused_when_an_input_changed(estate: Path, tmp_path: Path,
+                                                             change: str) -> None:
+    before = _findings(estate, use_cache=True)
+    as_of = AS_OF
+    if change == "as_of":
+        as_of = dt.date(2030, 1, 1)              # reviews are overdue by then
+    elif change == "config":
+        (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+    elif change == "policy":
+        (estate / "policies").mkdir()
+        (estate / "policies" / "acme.yaml").write_text(
+            "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
+            "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
+        (estate / "govcheck.yaml").write_text("policies: [policies]\n")
+    else:
+        (estate / "ecosystem" / "datasets" / "lead.yaml").unlink()
+    cached = run_check(open_project(estate), None, as_of, use_cache=True)
+    fresh = run_check(open_project(estate), None, as_of, use_cache=False)
+    assert cached.findings == fresh.findings
+    assert (cached.entities, cached.files) == (fresh.entities, fresh.files)
+    assert [f.to_dict() for f in cached.findings] != before   # the change made a difference
 
 
 def test_cache_key_is_the_content_not_the_name(tmp_path: Path) -> None:

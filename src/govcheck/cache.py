@@ -9,15 +9,18 @@ foreign file is ignored and rebuilt, and concurrent runs at worst redo each othe
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
 from importlib import resources
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from . import __version__
+from .findings import Finding, Severity
 from .loader import Document, LoadProblem, source_of
 from .manifests import ParsedDocument, ParsedFile, SourceFile
 from .schema import SchemaProblem
@@ -34,6 +37,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "govcheck"
 
 
+@functools.cache
 def _salt() -> str:
     """Changes whenever what a parse yields could change: the version and the schemas."""
     digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
@@ -93,15 +97,7 @@ class ParseCache:
             self.changed = True
         if not self.changed:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".parse-", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"salt": self.salt, "entries": self.entries}, stream,
-                          separators=(",", ":"))
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        _write_atomically(self.path, {"salt": self.salt, "entries": self.entries})
         self.changed = False
 
 
@@ -126,3 +122,52 @@ def _decode(source: SourceFile, entry: dict[str, Any]) -> ParsedFile:
     problems = [LoadProblem(source.path, line, column, message, entity)
                 for line, column, message, entity in entry["problems"]]
     return ParsedFile(documents, problems)
+
+
+class RunMemo:
+    """The last check result of a project, keyed by everything the result depends on.
+
+    The pre-commit case runs the same check on the same files again and again: when no
+    manifest, policy, config, option or govcheck version changed, the findings cannot have
+    changed either, and reading the files to be sure is all the work there is to do."""
+
+    def __init__(self, folder: Path, project_root: Path) -> None:
+        name = hashlib.blake2b(str(project_root.resolve()).encode(), digest_size=12).hexdigest()
+        self.path = folder / f"result-{name}.json"
+
+    @staticmethod
+    def key(parts: Iterable[bytes]) -> str:
+        digest = hashlib.blake2b(_salt().encode(), digest_size=24)
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[list[Finding], int, int] | None:
+        try:
+            stored = json.loads(self.path.read_bytes())
+            if stored.get("key") != key:
+                return None
+            findings = [Finding(f["rule"], Severity(f["severity"]), f["entity"], f["file"],
+                                f["line"], f["column"], f["message"], f["waived"])
+                        for f in stored["findings"]]
+            return findings, int(stored["entities"]), int(stored["files"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, key: str, findings: Iterable[Finding], entities: int, files: int) -> None:
+        record = {"key": key, "entities": entities, "files": files,
+                  "findings": [finding.to_dict() for finding in findings]}
+        _write_atomically(self.path, record)
+
+
+def _write_atomically(path: Path, record: dict[str, Any]) -> None:
+    """Write, then rename: a reader sees the old file or the new one, never half of one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(record, stream, separators=(",", ":"))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed

@@ -95,15 +95,14 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
     """Check the manifests under PATH (default: the ecosystem folder)."""
     from .formats import CHECK_FORMATS
     from .outputs import Destination, default_format, parse_reports, publish
-    from .project import load_estate, open_project, report_for
+    from .project import load_estate, open_project, run_check
 
     date = parse_as_of(as_of)
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, CHECK_FORMATS)]
     project = open_project(Path.cwd(), config_file)
-    rules = project.rules()
-    estate = load_estate(project, Path(path) if path else project.ecosystem, not no_cache)
-    report = report_for(estate, project, rules, date, Severity(fail_on))
+    target = Path(path) if path else project.ecosystem
+    report = run_check(project, target, date, Severity(fail_on), use_cache=not no_cache)
     reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
                for w in project.config.waivers}
 
@@ -112,6 +111,7 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
     def ecosystem_map() -> str:
         from .graph import build_map, graph_markdown
 
+        estate = load_estate(project, target, not no_cache)
         return "### Ecosystem map\n\n" + graph_markdown(build_map(estate, report.findings))
     publish(report, CHECK_FORMATS, destinations, render, "check",
             lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ,

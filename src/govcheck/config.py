@@ -31,6 +31,7 @@ class Config:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     governance_approvers: list[str] = field(default_factory=list)
     signoff_sources: tuple[str, ...] = SIGNOFF_SOURCES
+    raw: bytes = b""          # the file as read: part of what a cached run result depends on
 
     def locate(self, path: tuple[Any, ...]) -> Position:
         if self.document is None:
@@ -105,7 +106,7 @@ def parse_config(name: str, data: bytes, root: Path) -> Config:
         raise GovcheckError("invalid config: one YAML document expected", name, 1, 1)
     document = documents[0] if documents else None
     values = document.data if document is not None else {}
-    config = Config(root=root, file=name, document=document)
+    config = Config(root=root, file=name, document=document, raw=data)
     _validate(config, values)
     config.ecosystem = values.get("ecosystem", config.ecosystem)
     config.policies = list(values.get("policies", []))

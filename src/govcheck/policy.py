@@ -69,11 +69,17 @@ def folder_policy_files(folder: Path) -> list[tuple[str, bytes]]:
     return [(path.as_posix(), path.read_bytes()) for path in paths]
 
 
-def load_rules(extra_folders: Iterable[Path] = ()) -> dict[str, Rule]:
-    """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
+def policy_files(extra_folders: Iterable[Path] = ()) -> list[tuple[str, bytes]]:
+    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
     files = builtin_policy_files()
     for folder in extra_folders:
         files.extend(folder_policy_files(folder))
+    return files
+
+
+def load_rules(extra_folders: Iterable[Path] = ()) -> dict[str, Rule]:
+    """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
+    files = policy_files(extra_folders)
     rules: dict[str, Rule] = {}
     for name, data in files:
         for rule in _rules_in(name, data):

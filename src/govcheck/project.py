@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,9 +10,10 @@ from .config import Config, find_config, load_config, project_root
 from .engine import check_estate
 from .errors import GovcheckError
 from .findings import Severity
+from .loader import LoadProblem
 from .manifests import SourceFile, build_estate, discover
 from .model import Estate
-from .policy import Rule, load_rules
+from .policy import Rule, load_rules, policy_files
 from .report import CheckReport
 
 
@@ -48,10 +50,19 @@ def open_project(cwd: Path, config_option: str | None = None) -> Project:
 
 
 def load_estate(project: Project, target: Path, use_cache: bool = False) -> Estate:
+    sources, problems = discover_manifests(project, target)
+    return estate_of(project, sources, problems, use_cache)
+
+
+def discover_manifests(project: Project, target: Path) -> tuple[list[SourceFile], list[LoadProblem]]:
     if not target.exists():
         raise GovcheckError(f"no such file or folder: '{target}' (pass the manifests' folder, "
                             "or set 'ecosystem:' in govcheck.yaml; 'govcheck init' makes one)")
-    sources, problems = discover(target, project.root)
+    return discover(target, project.root)
+
+
+def estate_of(project: Project, sources: list[SourceFile], problems: list[LoadProblem],
+              use_cache: bool) -> Estate:
     cache = None
     if use_cache:
         from .cache import ParseCache, default_cache_dir
@@ -74,7 +85,39 @@ def report_for(estate: Estate, project: Project, rules: dict[str, Rule], as_of: 
 
 def run_check(project: Project, target: Path | None, as_of: dt.date,
               fail_on: Severity = Severity.ERROR, use_cache: bool = False) -> CheckReport:
-    """Check the estate under `target` (default: the project's ecosystem folder)."""
+    """Check the estate under `target` (default: the project's ecosystem folder).
+
+    With the cache, an unchanged run (same files, policies, config, date and version) returns
+    the last result without parsing anything; otherwise unchanged files are not re-parsed."""
     rules = project.rules()
-    estate = load_estate(project, target if target is not None else project.ecosystem, use_cache)
-    return report_for(estate, project, rules, as_of, fail_on)
+    sources, problems = discover_manifests(project, target or project.ecosystem)
+    if not use_cache:
+        return report_for(estate_of(project, sources, problems, False), project, rules, as_of,
+                          fail_on)
+    from .cache import RunMemo, default_cache_dir
+
+    memo = RunMemo(default_cache_dir(), project.root)
+    key = memo.key(_run_inputs(project, sources, problems, as_of))
+    remembered = memo.get(key)
+    if remembered is not None:
+        findings, entities, files = remembered
+        return CheckReport(tuple(findings), rules, as_of, entities, files, fail_on)
+    report = report_for(estate_of(project, sources, problems, True), project, rules, as_of, fail_on)
+    memo.put(key, report.findings, report.entities, report.files)
+    return report
+
+
+def _run_inputs(project: Project, sources: list[SourceFile], problems: list[LoadProblem],
+                as_of: dt.date) -> Iterator[bytes]:
+    """Everything a check's findings depend on, as bytes."""
+    yield as_of.isoformat().encode()
+    yield project.config.file.encode()
+    yield project.config.raw
+    for name, data in policy_files(project.policy_folders()):
+        yield name.encode()
+        yield data
+    for source in sources:
+        yield source.path.encode()
+        yield source.data
+    for problem in problems:
+        yield repr(problem).encode()
