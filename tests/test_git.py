@@ -175,7 +175,8 @@ def test_hundreds_of_files_are_read_through_a_handful_of_git_processes(
     assert contents(at_commit) == expected
     assert len(in_index) == 299
     processes = [line for line in trace.read_text().splitlines() if "trace: built-in:" in line]
-    assert len([line for line in processes if "cat-file --batch" in line]) == 1, processes
+    # one batch per revision read, each with every blob id on its standard input
+    assert len([line for line in processes if "cat-file --batch" in line]) == 2, processes
     assert len(processes) < 10, processes  # listing, version checks: never one per file
 
 

@@ -14,9 +14,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from . import __version__
@@ -48,17 +48,23 @@ def _salt() -> str:
 
 
 class ParseCache:
-    """Cached `ParsedFile`s of one project, loaded once and saved once per run."""
+    """Cached `ParsedFile`s of one project, loaded once and saved once per run.
 
-    def __init__(self, folder: Path, project_root: Path) -> None:
+    Without a folder it lives in memory only: `govcheck diff` then still parses a file that is
+    the same at both revisions once."""
+
+    def __init__(self, folder: Path | None, project_root: Path) -> None:
         name = hashlib.blake2b(str(project_root.resolve()).encode(), digest_size=12).hexdigest()
-        self.path = folder / f"parse-{name}.json"
+        self.path = folder / f"parse-{name}.json" if folder is not None else None
         self.salt = _salt()
         self.entries: dict[str, Any] = self._read()
+        self.live: dict[tuple[str, str], ParsedFile] = {}   # this run's, by (path, content)
         self.used: set[str] = set()
         self.changed = False
 
     def _read(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
         try:
             stored = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
@@ -74,24 +80,30 @@ class ParseCache:
 
     def get(self, source: SourceFile) -> ParsedFile | None:
         key = self.key(source)
-        entry = self.entries.get(key)
-        if entry is None:
-            return None
-        try:
-            parsed = _decode(source, entry)
-        except (TypeError, ValueError, KeyError, IndexError):
-            return None  # a damaged entry: parse the file again
-        self.used.add(key)
+        parsed = self.live.get((source.path, key))
+        entry = self.entries.get(key) if parsed is None else None
+        if entry is not None:
+            try:
+                parsed = _decode(source, entry)
+            except (TypeError, ValueError, KeyError, IndexError):
+                return None  # a damaged entry: parse the file again
+        if parsed is not None:
+            self.used.add(key)
+            self.live[(source.path, key)] = parsed
         return parsed
 
     def put(self, source: SourceFile, parsed: ParsedFile) -> None:
         key = self.key(source)
-        self.entries[key] = _encode(parsed)
+        self.live[(source.path, key)] = parsed
         self.used.add(key)
-        self.changed = True
+        if self.path is not None:
+            self.entries[key] = _encode(parsed)
+            self.changed = True
 
     def save(self) -> None:
         """Keep what this run used (and drop the rest once it outweighs it)."""
+        if self.path is None:
+            return
         if len(self.entries) > 2 * len(self.used) + 100:
             self.entries = {key: self.entries[key] for key in self.used}
             self.changed = True

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .cache import ParseCache, default_cache_dir
 from .config import CONFIG_NAME, Config, find_config, parse_config
 from .diff import ConfigSide, DetectedChange, diff_config, diff_estates
 from .errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
@@ -33,7 +34,7 @@ from .github import (
     load_reviews_file,
     pull_request_head_sha,
 )
-from .manifests import ParsedFile, SourceFile, add_document, parse_file
+from .manifests import SourceFile, build_estate
 from .model import Estate
 from .outputs import Destination, default_format, parse_reports, publish
 from .report import DiffReport, FormatOptions
@@ -57,6 +58,7 @@ class DiffOptions:
     require_fresh: bool = False
     fail_on: str = "unsigned"
     config_file: str | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,15 +94,17 @@ class Snapshot:
               "a missing required sign-off always fails.")
 @click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use, read at "
               "each revision.")
+@click.option("--no-cache", is_flag=True, help="Parse every manifest afresh.")
 def diff(revision_range: str | None, base: str | None, head: str | None, worktree: bool,
          staged: bool, approved_by: tuple[str, ...], reviews_file: str | None,
          require_fresh: bool, format_name: str | None, output: str | None,
-         reports: tuple[str, ...], fail_on: str, config_file: str | None) -> None:
+         reports: tuple[str, ...], fail_on: str, config_file: str | None,
+         no_cache: bool) -> None:
     """Classify the governance changes between two revisions and check their sign-off."""
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, DIFF_FORMATS)]
     options = DiffOptions(revision_range, base, head, worktree, staged, approved_by,
-                          reviews_file, require_fresh, fail_on, config_file)
+                          reviews_file, require_fresh, fail_on, config_file, not no_cache)
     report, protected = run_diff(options, Path.cwd(), os.environ)
 
     def render(function: Callable[..., str], color: bool) -> str:
@@ -125,7 +129,9 @@ def run_diff(options: DiffOptions, cwd: Path,
         revisions = repository.resolve_range(options.revision_range, options.base, options.head,
                                              options.worktree, options.staged, environ=environ)
         config_path = _config_path(options.config_file, cwd, repository.toplevel)
-        base, head = read_snapshots(repository, revisions, config_path)
+        folder = default_cache_dir() if options.use_cache else None
+        cache = ParseCache(folder, repository.toplevel)
+        base, head = read_snapshots(repository, revisions, config_path, cache)
         detected = diff_config(ConfigSide(base.config, base.policy_files),
                                ConfigSide(head.config, head.policy_files))
         detected += diff_estates(base.estate, head.estate)
@@ -166,14 +172,14 @@ def _config_path(config_file: str | None, cwd: Path, toplevel: Path) -> str:
                             "repository: govcheck diff reads it at each revision") from None
 
 
-def read_snapshots(repository: Repository, revisions: RevisionRange,
-                   config_path: str) -> tuple[Snapshot, Snapshot]:
-    """Both revisions, with their estates; a manifest the two share is parsed once."""
+def read_snapshots(repository: Repository, revisions: RevisionRange, config_path: str,
+                   cache: ParseCache) -> tuple[Snapshot, Snapshot]:
+    """Both revisions, with their estates; a manifest the two share is parsed once, and one
+    parsed by an earlier run (check or diff) not at all."""
     base = read_snapshot(repository, revisions.base, config_path)
     head = read_snapshot(repository, revisions.head, config_path)
-    parsed: dict[tuple[str, str | bytes], ParsedFile] = {}
-    return (replace(base, estate=_estate(base.manifests, parsed)),
-            replace(head, estate=_estate(head.manifests, parsed)))
+    return (replace(base, estate=_estate(base.manifests, cache)),
+            replace(head, estate=_estate(head.manifests, cache)))
 
 
 def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:
@@ -189,23 +195,10 @@ def read_snapshot(repository: Repository, revision: Revision, config_path: str) 
     return Snapshot(config, manifests, fingerprints)
 
 
-def _estate(files: Sequence[GitFile], parsed: dict[tuple[str, str | bytes], ParsedFile]
-            ) -> Estate:
-    """An estate built from parses shared through `parsed`, keyed by path and blob: the
-    unchanged bulk of an estate is parsed and schema-checked once, not once per revision."""
-    estate = Estate()
-    for file in sorted(files, key=lambda file: file.path):
-        if file.data is None:
-            continue  # a symlink: never followed
-        key = (file.path, file.blob_id or file.data)
-        result = parsed.get(key)
-        if result is None:
-            result = parsed[key] = parse_file(SourceFile(file.path, file.data))
-        estate.files.add(file.path)
-        estate.load_problems.extend(result.problems)
-        for document in result.documents:
-            add_document(estate, document)
-    return estate
+def _estate(files: Sequence[GitFile], cache: ParseCache) -> Estate:
+    """A revision's estate; symlinks are never followed."""
+    return build_estate([SourceFile(file.path, file.data) for file in files
+                         if file.data is not None], (), cache)
 
 
 def _read_config(repository: Repository, revision: Revision, config_path: str) -> Config:

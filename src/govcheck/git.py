@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -271,26 +272,28 @@ class Repository:
         return _parse_tree_listing(out)
 
     def _read_entries(self, entries: list[_TreeEntry]) -> list[GitFile]:
-        files = []
         for entry in entries:
             if entry.stage != "0":
                 raise GovcheckError("the file has unresolved merge conflicts: resolve them "
                                     "and stage the result", file=entry.path)
-            if entry.mode == SYMLINK_MODE:
-                files.append(GitFile(entry.path, entry.blob_id, None, True))
-            elif entry.mode in REGULAR_FILE_MODES:  # submodules (160000) are not files
-                data = self._read_blob(entry.blob_id, entry.path)
-                files.append(GitFile(entry.path, entry.blob_id, data, False))
-        return files
+        regular = [entry for entry in entries if entry.mode in REGULAR_FILE_MODES]
+        blobs = self._read_blobs([entry.blob_id for entry in regular])
+        files = [GitFile(entry.path, entry.blob_id, None, True)
+                 for entry in entries if entry.mode == SYMLINK_MODE]
+        files += [GitFile(entry.path, entry.blob_id, blobs[entry.blob_id], False)
+                  for entry in regular]   # submodules (160000) are not files
+        return sorted(files, key=lambda file: file.path)
 
-    def _read_blob(self, blob_id: str, path: str) -> bytes:
-        # Git.get_object_data talks to one persistent `git cat-file --batch` process, kept
-        # for the life of this Repository: one process for all files, not one per file.
-        try:
-            return self._repo.git.get_object_data(blob_id)[3]
-        except ValueError as error:
-            raise GovcheckError(f"git cannot read the object {blob_id}: {error}",
-                                file=path) from error
+    def _read_blobs(self, blob_ids: list[str]) -> dict[str, bytes]:
+        """Every blob through ONE `git cat-file --batch`, all ids on its standard input."""
+        unique = list(dict.fromkeys(blob_ids))
+        if not unique:
+            return {}
+        status, out, err = self._run_with_input(
+            "".join(f"{blob_id}\n" for blob_id in unique).encode("ascii"), "cat-file", "--batch")
+        if status != 0:
+            raise GovcheckError(_git_failure("cat-file", err))
+        return _parse_batch(out, unique)
 
     def _read_worktree(self, pathspecs: list[str], wanted: _PathFilter) -> list[GitFile]:
         out = self._run("--literal-pathspecs", "ls-files", "-z", "--cached", "--others",
@@ -349,6 +352,16 @@ class Repository:
 
     # -- running git -----------------------------------------------------------------------
 
+    def _run_with_input(self, data: bytes, *args: str) -> tuple[int, bytes, str]:
+        """Run git with `data` on its standard input (never through a shell)."""
+        executable = str(self._repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+        try:
+            done = subprocess.run([executable, *args], input=data, capture_output=True,
+                                  cwd=self.toplevel, check=False)
+        except FileNotFoundError as error:
+            raise GovcheckError(_NO_GIT) from error
+        return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
+
     def _run(self, *args: str, check: bool = True) -> tuple[int, bytes, str]:
         """Run git (never through a shell) in the top-level; (status, stdout, stderr)."""
         from git.exc import GitCommandNotFound
@@ -363,6 +376,21 @@ class Repository:
         if check and status != 0:
             raise GovcheckError(_git_failure(_command_name(args), err))
         return status, out, err
+
+
+def _parse_batch(out: bytes, blob_ids: list[str]) -> dict[str, bytes]:
+    """`git cat-file --batch` output: per object "<id> <type> <size>\\n<data>\\n"."""
+    blobs: dict[str, bytes] = {}
+    position = 0
+    for blob_id in blob_ids:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode("ascii", "replace").split()
+        if len(header) != 3 or header[0] != blob_id:
+            raise GovcheckError(f"git cannot read the object {blob_id}: {' '.join(header)}")
+        size = int(header[2])
+        blobs[blob_id] = out[end + 1:end + 1 + size]
+        position = end + 1 + size + 1
+    return blobs
 
 
 @dataclass(frozen=True)
