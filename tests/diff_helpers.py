@@ -201,3 +201,8 @@ def run_govcheck(repo: GitRepo, *args: str,
     return subprocess.run([sys.executable, "-m", "govcheck", "diff", *args], cwd=repo.path,
                           env=environment, capture_output=True, text=True, timeout=60,
                           check=False)
+
+
+def remove_phone(m: Manifests) -> None:
+    """The breaking change most sign-off tests make: dataset/lead loses its phone field."""
+    m.spec("dataset/lead")["fields"].remove(m.field("phone"))

@@ -35,7 +35,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("GITHUB_", "NO_COLOR", "GOVCHECK"))}
     environment.update(env or {})
-    return subprocess.run([GOVCHECK, *args], cwd=cwd, env=environment, stdout=stdout,
+    return subprocess.run([GOVCHECK, *args], check=False, cwd=cwd, env=environment, stdout=stdout,
                           stderr=subprocess.PIPE, text=True, timeout=60)
 
 

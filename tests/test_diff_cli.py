@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from diff_helpers import CONFIG, DiffRepo, Manifests, new_repo, run_govcheck, starter
+from diff_helpers import (
+    CONFIG,
+    DiffRepo,
+    Manifests,
+    new_repo,
+    remove_phone,
+    run_govcheck,
+    starter,
+)
 from git_helpers import GitRepo, isolate_git
 
 LEAD = "dataset/lead"
@@ -20,10 +28,6 @@ LEAD_FILE = "ecosystem/datasets/lead.yaml"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate_git(monkeypatch, tmp_path / "home")
-
-
-def remove_phone(m: Manifests) -> None:
-    m.spec(LEAD)["fields"].remove(m.field("phone"))
 
 
 def without_phone() -> Manifests:

@@ -33,7 +33,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("PYTHONPATH", "PYTHONHOME", "PIP_REQUIRE_VIRTUALENV")}
     environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    result = subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True,
+    result = subprocess.run(args, check=False, cwd=cwd, env=environment, capture_output=True, text=True,
                             timeout=180)
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result
@@ -60,8 +60,8 @@ def test_installed_package_finds_its_policy_pack(tmp_path: Path) -> None:
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = _run([str(python), "-c", "import govcheck, govcheck.policies as p; "
-                                     "print(govcheck.__file__); print(list(p.__path__)[0])"], elsewhere)
+    where = _run([str(python), "-c", ("import govcheck, govcheck.policies as p; "
+                                     "print(govcheck.__file__); print(list(p.__path__)[0])")], elsewhere)
     for line in where.stdout.splitlines():
         assert Path(line).resolve().is_relative_to(purelib.resolve()), line
 

@@ -127,8 +127,8 @@ def test_file_over_the_size_limit_is_reported_unread() -> None:
     assert len(data) == MAX_FILE_BYTES + 1
     values, problems = load(data)
     assert values == []
-    assert problems == [("ecosystem/m.yaml", 1, 1, "file is 1,048,577 bytes, over the "
-                                                   "1,048,576-byte limit for a manifest: split it")]
+    assert problems == [("ecosystem/m.yaml", 1, 1, ("file is 1,048,577 bytes, over the "
+                                                   "1,048,576-byte limit for a manifest: split it"))]
 
 
 def test_file_at_the_size_limit_loads() -> None:

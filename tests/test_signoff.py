@@ -15,6 +15,7 @@ from diff_helpers import (
     changed_estate,
     diff_report,
     new_repo,
+    remove_phone,
     starter,
 )
 from git_helpers import isolate_git
@@ -30,10 +31,6 @@ RANGE = "HEAD~1..HEAD"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate_git(monkeypatch, tmp_path / "home")
-
-
-def remove_phone(m: Manifests) -> None:
-    m.spec(LEAD)["fields"].remove(m.field("phone"))
 
 
 def signoffs(report: DiffReport) -> list[tuple[str, str, list[str], bool]]:
