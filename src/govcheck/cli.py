@@ -130,14 +130,19 @@ def _is_manifest(target: Path, ecosystem: Path, config_root: Path) -> bool:
 @click.option("--format", "format_name", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-def rules(format_name: str, config_file: str | None) -> None:
-    """List every rule, its severity and title."""
+@click.option("--test", "case_folder", metavar="FOLDER",
+              help="Run the rule cases in FOLDER (passing and failing estates with their exact "
+                   "findings) against the rules, built-in and your own.")
+def rules(format_name: str, config_file: str | None, case_folder: str | None) -> None:
+    """List every rule, its severity and title; or test rules against their cases."""
     import json
 
     from .project import open_project
 
     project = open_project(Path.cwd(), config_file)
     loaded = project.rules()
+    if case_folder is not None:
+        sys.exit(_test_rules(Path(case_folder), loaded))
     rows = [(rule.id, project.config.severities.get(rule.id, rule.severity.value), rule.title)
             for rule in loaded.values()]
     if format_name == "json":
@@ -145,6 +150,27 @@ def rules(format_name: str, config_file: str | None) -> None:
         return
     for rule_id, severity, title in rows:
         click.echo(f"{rule_id}  {severity:<7}  {title}")
+
+
+def _test_rules(folder: Path, loaded: dict[str, Any]) -> int:
+    from .rule_cases import run_folder
+
+    failed = passed = 0
+    for result in run_folder(folder, loaded):
+        if result.passed:
+            passed += 1
+            click.echo(f"PASS {result.rule}-{result.name}")
+            continue
+        failed += 1
+        click.echo(f"FAIL {result.rule}-{result.name}")
+        for word, findings in (("expected", result.expected), ("got", result.actual)):
+            click.echo(f"  {word}:" + ("" if findings else " no findings"))
+            for finding in findings:
+                click.echo(f"    {finding['file']}:{finding['line']}:{finding['column']}: "
+                           f"{finding['severity']} {finding['rule']} {finding['message']} "
+                           f"[{finding['entity']}]{' (waived)' if finding['waived'] else ''}")
+    click.echo(f"{passed} passed, {failed} failed")
+    return EXIT_FINDINGS if failed or not passed else EXIT_OK
 
 
 @cli.command()

@@ -62,24 +62,33 @@ def builtin_policy_files() -> list[tuple[str, bytes]]:
                   if entry.name.endswith((".yaml", ".yml")))
 
 
-def folder_policy_files(folder: Path) -> list[tuple[str, bytes]]:
+def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """A policy folder's YAML files, named relative to `root` when they are inside it."""
     if not folder.is_dir():
         raise GovcheckError(f"policy folder '{folder}' does not exist")
     paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [(path.as_posix(), path.read_bytes()) for path in paths]
+    return [(_name(path, root), path.read_bytes()) for path in paths]
 
 
-def policy_files(extra_folders: Iterable[Path] = ()) -> list[tuple[str, bytes]]:
+def _name(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
+                 ) -> list[tuple[str, bytes]]:
     """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
     files = builtin_policy_files()
     for folder in extra_folders:
-        files.extend(folder_policy_files(folder))
+        files.extend(folder_policy_files(folder, root))
     return files
 
 
-def load_rules(extra_folders: Iterable[Path] = ()) -> dict[str, Rule]:
+def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:
     """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
-    files = policy_files(extra_folders)
+    files = policy_files(extra_folders, root)
     rules: dict[str, Rule] = {}
     for name, data in files:
         for rule in _rules_in(name, data):

@@ -30,7 +30,7 @@ class Project:
         return [self.config.root / folder for folder in self.config.policies]
 
     def rules(self) -> dict[str, Rule]:
-        rules = load_rules(self.policy_folders())
+        rules = load_rules(self.policy_folders(), self.root)
         self.config.check_rule_ids(frozenset(rules))
         return rules
 

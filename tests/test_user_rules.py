@@ -1,0 +1,131 @@
+"""A user's own rule: a YAML file in their policy folder, tested with their own case files
+through `govcheck rules --test`, exactly as the built-in pack is tested."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govcheck.cli import cli
+
+RULE = """\
+id: ACME001
+title: Every system names its vendor
+severity: warning
+rationale: Renewals and incident escalation start from the vendor.
+remediation: Add spec.vendor to the system.
+checks:
+  - function: required
+    kind: System
+    paths: [spec.vendor]
+    message: "system has no vendor: {missing} missing"
+"""
+
+SYSTEM = """\
+apiVersion: govcheck/v1
+kind: System
+metadata:
+  name: crm
+spec:
+  category: crm
+  role: Owns leads
+  owner: sales
+{vendor}"""
+
+TEAM = """\
+apiVersion: govcheck/v1
+kind: Team
+metadata: {name: sales}
+spec: {function: sales}
+"""
+
+CASES = """\
+rule: ACME001
+cases:
+  - name: vendor-named
+    base: true
+    findings: []
+  - name: no-vendor
+    base: true
+    replace:
+      ecosystem/crm.yaml: |
+%s
+    findings:
+      - {rule: ACME001, severity: %s, entity: system/crm, file: ecosystem/crm.yaml,
+         line: 4, column: 9, message: "system has no vendor: spec.vendor missing"}
+"""
+
+
+def _indent(text: str) -> str:
+    return "\n".join("        " + line for line in text.splitlines())
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "acme001.yaml").write_text(RULE)
+    (tmp_path / "govcheck.yaml").write_text("policies: [policies]\n")
+    cases = tmp_path / "rule-cases"
+    cases.mkdir()
+    base = ("as_of: 2027-01-15\nfiles:\n  ecosystem/team.yaml: |\n" + _indent(TEAM) + "\n"
+            "  ecosystem/crm.yaml: |\n" + _indent(SYSTEM.format(vendor="  vendor: Salesforce\n")))
+    (cases / "_base.yaml").write_text(base + "\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _write_cases(project: Path, severity: str) -> None:
+    (project / "rule-cases" / "acme001.yaml").write_text(
+        CASES % (_indent(SYSTEM.format(vendor="")), severity))
+
+
+def test_a_user_rule_passes_its_cases(project: Path) -> None:
+    _write_cases(project, "warning")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert result.output == ("PASS ACME001-vendor-named\nPASS ACME001-no-vendor\n"
+                             "2 passed, 0 failed\n")
+    assert result.exit_code == 0
+
+
+def test_a_failing_case_shows_expected_and_actual_findings(project: Path) -> None:
+    _write_cases(project, "error")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "PASS ACME001-vendor-named\n"
+        "FAIL ACME001-no-vendor\n"
+        "  expected:\n"
+        "    ecosystem/crm.yaml:4:9: error ACME001 system has no vendor: spec.vendor missing [system/crm]\n"
+        "  got:\n"
+        "    ecosystem/crm.yaml:4:9: warning ACME001 system has no vendor: spec.vendor missing [system/crm]\n"
+        "1 passed, 1 failed\n")
+
+
+def test_the_user_rule_runs_in_check_beside_the_builtin_pack(project: Path) -> None:
+    (project / "ecosystem").mkdir()
+    (project / "ecosystem" / "team.yaml").write_text(TEAM)
+    (project / "ecosystem" / "crm.yaml").write_text(SYSTEM.format(vendor=""))
+    result = CliRunner().invoke(cli, ["check", "--as-of", "2027-01-15", "--no-cache"])
+    assert result.output.splitlines()[0] == (
+        "ecosystem/crm.yaml:4:9: warning ACME001 system has no vendor: spec.vendor missing "
+        "[system/crm]")
+    assert result.exit_code == 0
+    listed = CliRunner().invoke(cli, ["rules"]).output
+    assert "ACME001  warning  Every system names its vendor" in listed
+
+
+def test_an_empty_case_folder_fails(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert result.exit_code == 1
+    assert result.output.endswith("0 passed, 0 failed\n")
+
+
+def test_a_policy_with_a_mistake_names_its_file_line_and_column(project: Path) -> None:
+    (project / "policies" / "acme001.yaml").write_text(RULE.replace("function: required",
+                                                                    "function: requird"))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert result.output.startswith("govcheck: error: policies/acme001.yaml:7:15: invalid rule: "
+                                    "unknown check function 'requird'")
