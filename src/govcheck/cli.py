@@ -28,19 +28,6 @@ def parse_as_of(value: str | None) -> dt.date:
         raise GovcheckError(f"--as-of '{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def use_color(stream: Any) -> bool:
-    from .outputs import use_color as colored
-
-    return colored(stream, os.environ)
-
-
-def emit(text: str, output: str | None, protected: Callable[[Path], bool] = lambda p: False) -> None:
-    """Write to stdout, or to a file (atomically; never over a manifest or the config)."""
-    from .outputs import write
-
-    write(text, output, protected)
-
-
 class LazyGroup(click.Group):
     """Commands defined in their own modules, imported only when run (fast start-up)."""
 
@@ -108,11 +95,13 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
 
     def render(function: Callable[..., str], color: bool) -> str:
         return function(report, FormatOptions(color=color, show_waived=show_waived, extra=reasons))
+
     def ecosystem_map() -> str:
         from .graph import build_map, graph_markdown
 
         estate = load_estate(project, target, not no_cache)
         return "### Ecosystem map\n\n" + graph_markdown(build_map(estate, report.findings))
+
     publish(report, CHECK_FORMATS, destinations, render, "check",
             lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ,
             ecosystem_map)

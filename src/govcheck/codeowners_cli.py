@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import emit
 from .codeowners import codeowners_path, generate, is_generated, relative, unified_diff
 from .errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
+from .outputs import write as emit
 from .project import Project, load_estate, open_project
 
 

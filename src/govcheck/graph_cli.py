@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from .cli import emit, parse_as_of
+from .cli import parse_as_of
 from .findings import Severity
 from .graph import EcosystemMap, build_map, markdown_page, to_dot, to_mermaid
+from .outputs import write as emit
 from .project import Project, load_estate, open_project, report_for
 
 
