@@ -4,6 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from govcheck.cli import cli
 from govcheck.policy import load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -30,3 +34,12 @@ def test_quick_start_is_two_commands_install_and_check_then_test() -> None:
     assert all("\n" not in command for command in commands)
     assert commands[0].endswith("govcheck check") and "pip install ." in commands[0]
     assert "pip install '.[test]'" in commands[1] and commands[1].endswith("pytest")
+
+
+def test_the_ecosystem_map_in_the_readme_is_the_current_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = README.read_text(encoding="utf-8")
+    embedded = re.search(r"<!-- map:start[^\n]*\n```mermaid\n(.*?)```\n<!-- map:end -->", text, re.DOTALL)
+    assert embedded is not None
+    monkeypatch.chdir(README.parent)
+    generated = CliRunner().invoke(cli, ["graph", "--as-of", "2026-11-23"]).output
+    assert embedded.group(1) == generated
