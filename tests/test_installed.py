@@ -55,8 +55,10 @@ def test_installed_package_finds_its_policy_pack(tmp_path: Path) -> None:
     # path line does not run this environment's .pth hooks, so its editable govcheck stays out.
     (purelib / "_govcheck_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n",
                                                      encoding="utf-8")
+    # --ignore-installed: the borrowed environment may hold govcheck too (a regular install,
+    # as in CI), which pip would otherwise take as already satisfied.
     _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-          "--no-index", str(wheel)], tmp_path)
+          "--ignore-installed", "--no-index", str(wheel)], tmp_path)
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
