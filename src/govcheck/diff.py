@@ -199,18 +199,18 @@ def _set_delta(before: Iterable[str], after: Iterable[str]) -> str:
 
 # -- datasets ------------------------------------------------------------------------------
 
-def _dataset_owner(pair: _Pair) -> Iterator[DetectedChange]:
-    if pair.differs("owner"):
-        yield pair.change("dataset.owner.changed", MAJOR,
-                          f"owner {_arrow(pair.before('owner'), pair.after('owner'))}",
-                          ("spec", "owner"))
+def _value_change(key: str, change_type: str, change_class: str, label: str) -> Detector:
+    """A detector for one spec value whose change is one change of one type."""
+    def detect(pair: _Pair) -> Iterator[DetectedChange]:
+        if pair.differs(key):
+            yield pair.change(change_type, change_class,
+                              f"{label} {_arrow(pair.before(key), pair.after(key))}", ("spec", key))
+    return detect
 
 
-def _system_of_record(pair: _Pair) -> Iterator[DetectedChange]:
-    if pair.differs("system_of_record"):
-        arrow = _arrow(pair.before("system_of_record"), pair.after("system_of_record"))
-        yield pair.change("dataset.system_of_record.changed", BREAKING,
-                          f"system of record {arrow}", ("spec", "system_of_record"))
+_dataset_owner = _value_change("owner", "dataset.owner.changed", MAJOR, "owner")
+_system_of_record = _value_change("system_of_record", "dataset.system_of_record.changed",
+                                  BREAKING, "system of record")
 
 
 def _classification(pair: _Pair) -> Iterator[DetectedChange]:
@@ -335,26 +335,10 @@ def _other_field_changes(pair: _Pair, name: str, old: dict[str, Any], new: dict[
 
 # -- integrations --------------------------------------------------------------------------
 
-def _integration_owner(pair: _Pair) -> Iterator[DetectedChange]:
-    if pair.differs("owner"):
-        yield pair.change("integration.owner.changed", MAJOR,
-                          f"owner {_arrow(pair.before('owner'), pair.after('owner'))}",
-                          ("spec", "owner"))
-
-
-def _endpoints(pair: _Pair) -> Iterator[DetectedChange]:
-    for key in ("source", "target"):
-        if pair.differs(key):
-            yield pair.change("integration.endpoints.changed", MAJOR,
-                              f"{key} {_arrow(pair.before(key), pair.after(key))}",
-                              ("spec", key))
-
-
-def _mode(pair: _Pair) -> Iterator[DetectedChange]:
-    if pair.differs("mode"):
-        yield pair.change("integration.mode.changed", MAJOR,
-                          f"mode {_arrow(pair.before('mode'), pair.after('mode'))}",
-                          ("spec", "mode"))
+_integration_owner = _value_change("owner", "integration.owner.changed", MAJOR, "owner")
+_source = _value_change("source", "integration.endpoints.changed", MAJOR, "source")
+_target = _value_change("target", "integration.endpoints.changed", MAJOR, "target")
+_mode = _value_change("mode", "integration.mode.changed", MAJOR, "mode")
 
 
 def _schedule(pair: _Pair) -> Iterator[DetectedChange]:
@@ -497,11 +481,7 @@ def _dataset_entry_path(integration: Entity, dataset: str) -> Path_:
 
 # -- systems, teams, people ----------------------------------------------------------------
 
-def _system_owner(pair: _Pair) -> Iterator[DetectedChange]:
-    if pair.differs("owner"):
-        yield pair.change("system.owner.changed", MAJOR,
-                          f"owner {_arrow(pair.before('owner'), pair.after('owner'))}",
-                          ("spec", "owner"))
+_system_owner = _value_change("owner", "system.owner.changed", MAJOR, "owner")
 
 
 def _lifecycle(pair: _Pair) -> Iterator[DetectedChange]:
@@ -539,7 +519,7 @@ _DETECTORS: dict[str, tuple[tuple[Detector, ...], frozenset[str]]] = {
     "Dataset": ((_dataset_owner, _system_of_record, _classification, _approvers, _fields),
                 frozenset({"owner", "system_of_record", "classification", "change_control",
                            "fields"})),
-    "Integration": ((_integration_owner, _endpoints, _mode, _schedule, _fallback,
+    "Integration": ((_integration_owner, _source, _target, _mode, _schedule, _fallback,
                      _conflict_resolution, _direction, _moved_fields),
                     frozenset({"owner", "source", "target", "mode", "schedule", "fallback",
                                "conflict_resolution", "direction", "datasets"})),
