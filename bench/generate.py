@@ -159,12 +159,8 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             room = WIDTH - len(pad) - len(key) - 2
-            if _is_scalar(item) or (isinstance(item, (list, dict)) and not item):
-                out.append(f"{pad}{key}: {_flow(item)}")
-            elif isinstance(item, list) and all(_is_scalar(v) for v in item) \
-                    and len(_flow(item)) <= room:
-                out.append(f"{pad}{key}: {_flow(item)}")
-            elif isinstance(item, dict) and all(_is_scalar(v) for v in item.values()) \
+            if _is_scalar(item) or (isinstance(item, (list, dict)) and not item) or isinstance(item, list) and all(_is_scalar(v) for v in item) \
+                    and len(_flow(item)) <= room or isinstance(item, dict) and all(_is_scalar(v) for v in item.values()) \
                     and len(_flow(item)) <= min(room, 60):
                 out.append(f"{pad}{key}: {_flow(item)}")
             else:

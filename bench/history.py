@@ -34,7 +34,7 @@ import sys
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import generate as gen  # noqa: E402
+import generate as gen
 
 BRANCH_SIZES = (1, 50, 500)
 CONFIG_TEMPLATE = """\

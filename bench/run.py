@@ -63,8 +63,8 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-import generate as gen  # noqa: E402
-import history as hist  # noqa: E402
+import generate as gen
+import history as hist
 
 VENV = os.path.join(HERE, ".venv")
 BIN = os.path.join(VENV, "bin")
