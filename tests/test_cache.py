@@ -148,3 +148,15 @@ def test_concurrent_runs_leave_a_valid_cache(estate: Path, tmp_path: Path) -> No
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len({out for out, _ in outputs}) == 1
     assert json.loads(_cache_file(tmp_path).read_bytes())["entries"]
+
+
+def test_a_file_that_cannot_be_read_is_one_finding_warm_as_cold(estate: Path, tmp_path: Path) -> None:
+    team = estate / "ecosystem" / "teams" / "finance.yaml"
+    team.write_text(team.read_text().replace("spec:\n", "spec:\n\tfoo: 1\n"))
+    cold = _findings(estate, use_cache=False)
+    first = _findings(estate, use_cache=True)
+    (_result_file(tmp_path)).unlink()            # answer from the parse cache, not the memo
+    warm = _findings(estate, use_cache=True)
+    assert cold == first == warm
+    assert [(f["rule"], f["file"]) for f in cold] == [
+        ("GOV004", "ecosystem/datasets/lead.yaml"), ("GOV000", "ecosystem/teams/finance.yaml")]

@@ -86,6 +86,12 @@ PLANTS = [
           "integration/website-leads-to-crm", "    - dataset: lead"),
     Plant("GOV017", "ecosystem/datasets/payment.yaml", "[team:finance, person:fiona-walsh]",
           "[team:finance]", "dataset/payment", "approvers: [team:finance]"),
+    # A file that cannot be read at all is one finding: references to what it defines, and
+    # rules that would need it, wait until it is fixed.
+    Plant("GOV000", "ecosystem/teams/finance.yaml", "spec:\n", "spec:\n\tfoo: 1\n", "",
+          "\tfoo: 1"),
+    Plant("GOV000", "ecosystem/datasets/customer.yaml", "  owner: sales-ops",
+          "   owner: sales-ops", "", "   owner: sales-ops"),
     Plant("GOV018", "govcheck.yaml", "", "waivers:\n  - rule: GOV003\n    entity: "
           "integration/website-leads-to-crm\n    approved_by: person:fiona-walsh\n"
           "    expires: 2027-06-30\n", "", "  - rule: GOV003"),

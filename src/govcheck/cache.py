@@ -39,11 +39,14 @@ def default_cache_dir() -> Path:
 
 @functools.cache
 def _salt() -> str:
-    """Changes whenever what a parse yields could change: the version and the schemas."""
+    """Changes whenever what a run yields could change: the version, the schemas and the code
+    itself (an editable or development install changes without a new version)."""
     digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
-    folder = resources.files("govcheck").joinpath("schemas")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        digest.update(entry.read_bytes())
+    package = resources.files("govcheck")
+    for folder in (package, package.joinpath("formats"), package.joinpath("schemas")):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".json")):
+                digest.update(entry.name.encode() + entry.read_bytes())
     return digest.hexdigest()
 
 
@@ -120,6 +123,7 @@ def _encode(parsed: ParsedFile) -> dict[str, Any]:
                        [[list(p.path), p.message, p.at_key, p.missing] for p in item.problems]]
                       for item in parsed.documents],
         "problems": [[p.line, p.column, p.message, p.entity] for p in parsed.problems],
+        "unreadable_names": list(parsed.unreadable_names),
     }
 
 
@@ -133,7 +137,7 @@ def _decode(source: SourceFile, entry: dict[str, Any]) -> ParsedFile:
             for path, message, at_key, missing in problems]))
     problems = [LoadProblem(source.path, line, column, message, entity)
                 for line, column, message, entity in entry["problems"]]
-    return ParsedFile(documents, problems)
+    return ParsedFile(documents, problems, tuple(entry["unreadable_names"]))
 
 
 class RunMemo:

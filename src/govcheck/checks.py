@@ -161,9 +161,15 @@ def references(context: Context, params: Params) -> Iterator[Hit]:
                     yield hit(entity, path, f"{dotted(path)}: {message}")
 
 
+def _resolves(estate: Estate, reference: Any) -> bool:
+    """A typed reference names a readable entity."""
+    target = estate.lookup_typed(reference)
+    return target is not None and target.valid
+
+
 def _dangling(estate: Estate, value: Any, to: str) -> str | None:
-    if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unknown_kind_names \
-            or value in estate.unknown_kind_names:
+    if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unreadable_names \
+            or value in estate.unreadable_names:
         return None
     if to == "typed":
         prefix, _, name = value.partition(":")
@@ -196,11 +202,10 @@ def _approver_problems(estate: Estate, entity: Entity, path: tuple[Any, ...], li
     people: set[str] = set()
     resolved = True
     for index, reference in enumerate(listed):
-        target = estate.lookup_typed(reference)
         # A missing approver is GOV004's finding, an unreadable team GOV000's: judge neither.
-        resolved = resolved and target is not None and target.valid
-        if target is not None and target.valid and target.kind == "Team" \
-                and not estate.people_of(reference):
+        readable = _resolves(estate, reference)
+        resolved = resolved and readable
+        if readable and reference.startswith("team:") and not estate.people_of(reference):
             yield hit(entity, path + (index,), f"approver {reference} has no members, "
                                                "so nobody can sign off")
         people |= estate.people_of(reference)
@@ -439,6 +444,8 @@ def distinct_functions(context: Context, params: Params) -> Iterator[Hit]:
         listed = entity.get(path)
         if not matches(entity, params.get("where"), context.as_of) or not isinstance(listed, list) or not listed:
             continue
+        if any(not _resolves(context.estate, reference) for reference in listed):
+            continue  # GOV004's (or GOV000's) finding: the functions are unknowable until then
         functions = {context.estate.function_of(reference) for reference in listed} - {None}
         if len(functions) < params["minimum"]:
             named = ", ".join(sorted(str(f) for f in functions)) or "no team"

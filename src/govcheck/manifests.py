@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,12 +97,23 @@ class ParsedFile:
 
     documents: list[ParsedDocument]
     problems: list[LoadProblem]
+    # Entity names the file seems to define although it could not all be read: once the
+    # reported problem is fixed they may resolve, so GOV004 does not report them meanwhile.
+    unreadable_names: tuple[str, ...] = ()
+
+
+_NAME_LINE = re.compile(r"^\s*name:\s*[\"']?([a-z0-9][a-z0-9._-]*)", re.MULTILINE)
+_NAME_FLOW = re.compile(r"metadata:\s*\{[^}\n]*?\bname:\s*[\"']?([a-z0-9][a-z0-9._-]*)")
 
 
 def parse_file(source: SourceFile) -> ParsedFile:
     """Load one file and check each document's envelope and schema."""
     documents, problems = load_bytes(source.path, source.data)
-    return ParsedFile([_parse_document(document) for document in documents], problems)
+    unreadable: tuple[str, ...] = ()
+    if any(not problem.entity for problem in problems):   # a document was lost, not just a node
+        text = source.data.decode("utf-8", "replace")
+        unreadable = tuple(sorted({*_NAME_LINE.findall(text), *_NAME_FLOW.findall(text)}))
+    return ParsedFile([_parse_document(document) for document in documents], problems, unreadable)
 
 
 def _parse_document(document: Document) -> ParsedDocument:
@@ -126,6 +138,7 @@ def build_estate(sources: Iterable[SourceFile], problems: Iterable[LoadProblem] 
                 cache.put(source, parsed)
         estate.files.add(source.path)
         estate.load_problems.extend(parsed.problems)
+        estate.unreadable_names.update(parsed.unreadable_names)
         for item in parsed.documents:
             add_document(estate, item)
     if cache is not None:
@@ -141,7 +154,7 @@ def add_document(estate: Estate, parsed: ParsedDocument) -> None:
     name = metadata.get("name") if isinstance(metadata, dict) else None
     if parsed.kind is None or not isinstance(name, str):
         if isinstance(name, str):
-            estate.unknown_kind_names.add(name)
+            estate.unreadable_names.add(name)
         return
     entity = Entity(parsed.kind, name, document,
                     valid=not parsed.problems and not document.damaged)

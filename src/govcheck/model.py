@@ -97,9 +97,9 @@ class Estate:
     load_problems: list[LoadProblem] = field(default_factory=list)
     schema_problems: list[tuple[Document, SchemaProblem]] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
-    # Names of documents whose kind could not be read (GOV000): references to them are not
-    # reported again as dangling.
-    unknown_kind_names: set[str] = field(default_factory=set)
+    # Names that documents which could not be read (GOV000: a syntax error, an unknown kind)
+    # seem to define: references to them are not reported again as dangling (GOV004).
+    unreadable_names: set[str] = field(default_factory=set)
     _by_kind: dict[str, list[Entity]] | None = field(default=None, repr=False)
     _indexed: int = field(default=0, repr=False)
 
