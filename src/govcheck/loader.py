@@ -333,7 +333,7 @@ def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
             if document.data is not None:
                 documents.append(document)
     except yaml.MarkedYAMLError as error:
-        problems.append(_syntax_problem(file, error))
+        problems.append(_syntax_problem(file, error, text))
     except yaml.YAMLError as error:
         problems.append(LoadProblem(file, 1, 1, f"YAML error: {error}"))
     return documents, problems
@@ -361,13 +361,30 @@ def _compose_all(text: str) -> Iterator[yaml.Node | None]:
         loader.dispose()
 
 
-def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> LoadProblem:
+# What usually causes libyaml's terser complaints, said as what to do about them.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "check this line's indentation against the lines "
+                                       "above, or quote a value that contains ': '"),
+    ("did not find expected key", "check the indentation: this line does not line up with "
+                                  "the keys above it"),
+    ("could not find expected ':'", "a key needs ': ' after it; quote a value that spans lines"),
+)
+
+
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = error.problem or "invalid YAML"
     if error.context:
         what = f"{error.context}: {what}" if "while" not in error.context else f"{what} ({error.context})"
-    return LoadProblem(file, line, column, f"YAML syntax error: {what}")
+    return LoadProblem(file, line, column, f"YAML syntax error: {what}{_hint(what, text, line, column)}")
+
+
+def _hint(what: str, text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if line <= len(lines) and "\t" in lines[line - 1][:column]:
+        return ": indent with spaces, YAML does not allow tabs"
+    return next((f": {hint}" for cause, hint in _SYNTAX_HINTS if cause in what), "")
 
 
 def load_bytes(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES
