@@ -32,9 +32,9 @@ def test_a_tab_in_the_indentation_is_named() -> None:
 
 def test_syntax_error_names_line_and_column() -> None:
     assert only_problem("a: 1\nb: c: d\n") == (
-        "ecosystem/m.yaml", 2, 5, "YAML syntax error: mapping values are not allowed in this context"
+        "ecosystem/m.yaml", 2, 5, ("YAML syntax error: mapping values are not allowed in this context"
         ": check this line's indentation against the lines above, or quote a value that "
-        "contains ': '")
+        "contains ': '"))
 
 
 def test_syntax_error_keeps_the_documents_before_it() -> None:

@@ -363,10 +363,10 @@ def _compose_all(text: str) -> Iterator[yaml.Node | None]:
 
 # What usually causes libyaml's terser complaints, said as what to do about them.
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed", "check this line's indentation against the lines "
-                                       "above, or quote a value that contains ': '"),
-    ("did not find expected key", "check the indentation: this line does not line up with "
-                                  "the keys above it"),
+    ("mapping values are not allowed", ("check this line's indentation against the lines "
+                                       "above, or quote a value that contains ': '")),
+    ("did not find expected key", ("check the indentation: this line does not line up with "
+                                  "the keys above it")),
     ("could not find expected ':'", "a key needs ': ' after it; quote a value that spans lines"),
 )
 
