@@ -14,7 +14,6 @@ import click
 from . import __version__
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GovcheckError
 from .findings import Severity
-from .report import FormatOptions
 
 CHECK_FORMAT_NAMES = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
 
@@ -83,6 +82,7 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
     from .formats import CHECK_FORMATS
     from .outputs import Destination, default_format, parse_reports, publish
     from .project import load_estate, open_project, run_check
+    from .report import FormatOptions
 
     date = parse_as_of(as_of)
     destinations = [Destination(default_format(format_name, os.environ), output),

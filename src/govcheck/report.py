@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
-from .policy import Rule
+
+if TYPE_CHECKING:  # policy pulls in the YAML loader: not on the start-up path
+    from .policy import Rule
 
 
 @dataclass(frozen=True)
