@@ -88,7 +88,11 @@ def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
 
 def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:
     """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
-    files = policy_files(extra_folders, root)
+    return rules_from(policy_files(extra_folders, root))
+
+
+def rules_from(files: Iterable[tuple[str, bytes]]) -> dict[str, Rule]:
+    """The rules of policy files already read, as (name, bytes)."""
     rules: dict[str, Rule] = {}
     for name, data in files:
         for rule in _rules_in(name, data):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from .findings import Severity
 from .loader import LoadProblem
 from .manifests import SourceFile, build_estate, discover
 from .model import Estate
-from .policy import Rule, load_rules, policy_files
+from .policy import Rule, policy_files, rules_from
 from .report import CheckReport
 
 
@@ -29,8 +30,13 @@ class Project:
     def policy_folders(self) -> list[Path]:
         return [self.config.root / folder for folder in self.config.policies]
 
+    @functools.cached_property
+    def policy_files(self) -> list[tuple[str, bytes]]:
+        """The policy files, read once: the rules and a cached run's key both need them."""
+        return policy_files(self.policy_folders(), self.root)
+
     def rules(self) -> dict[str, Rule]:
-        rules = load_rules(self.policy_folders(), self.root)
+        rules = rules_from(self.policy_files)
         self.config.check_rule_ids(frozenset(rules))
         return rules
 
@@ -113,7 +119,7 @@ def _run_inputs(project: Project, sources: list[SourceFile], problems: list[Load
     yield as_of.isoformat().encode()
     yield project.config.file.encode()
     yield project.config.raw
-    for name, data in policy_files(project.policy_folders()):
+    for name, data in project.policy_files:
         yield name.encode()
         yield data
     for source in sources:
