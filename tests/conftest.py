@@ -1,4 +1,5 @@
-"""Shared test setup: every test runs with its own parse cache, never the user's."""
+"""Shared test setup: every test runs with its own parse cache and cache secret, never the
+user's."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,4 +11,5 @@ import pytest
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path_factory.mktemp("govcheck-cache")
     monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     return folder

@@ -20,7 +20,6 @@ def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     end = text.index("  monitoring:\n")
     link.write_text(text[:start] + text[end:])
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .cache import ParseCache, default_cache_dir
+from .cache import ParseCache, cache_folder
 from .config import CONFIG_NAME, Config, find_config, parse_config
 from .diff import ConfigSide, DetectedChange, diff_config, diff_estates
 from .errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
@@ -129,7 +129,7 @@ def run_diff(options: DiffOptions, cwd: Path,
         revisions = repository.resolve_range(options.revision_range, options.base, options.head,
                                              options.worktree, options.staged, environ=environ)
         config_path = _config_path(options.config_file, cwd, repository.toplevel)
-        folder = default_cache_dir() if options.use_cache else None
+        folder = cache_folder(repository.toplevel) if options.use_cache else None
         cache = ParseCache(folder, repository.toplevel)
         base, head = read_snapshots(repository, revisions, config_path, cache)
         detected = diff_config(ConfigSide(base.config, base.policy_files),

@@ -71,9 +71,9 @@ def estate_of(project: Project, sources: list[SourceFile], problems: list[LoadPr
               use_cache: bool) -> Estate:
     cache = None
     if use_cache:
-        from .cache import ParseCache, default_cache_dir
+        from .cache import ParseCache, cache_folder
 
-        cache = ParseCache(default_cache_dir(), project.root)
+        cache = ParseCache(cache_folder(project.root), project.root)
     return build_estate(sources, problems, cache)
 
 
@@ -100,9 +100,9 @@ def run_check(project: Project, target: Path | None, as_of: dt.date,
     if not use_cache:
         return report_for(estate_of(project, sources, problems, False), project, rules, as_of,
                           fail_on)
-    from .cache import RunMemo, default_cache_dir
+    from .cache import RunMemo, cache_folder
 
-    memo = RunMemo(default_cache_dir(), project.root)
+    memo = RunMemo(cache_folder(project.root), project.root)
     key = memo.key(_run_inputs(project, sources, problems, as_of))
     remembered = memo.get(key)
     if remembered is not None:
