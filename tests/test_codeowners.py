@@ -203,3 +203,50 @@ def test_contradictory_options_are_usage_errors(estate: Path, args: list[str]) -
     done = govcheck(estate, "codeowners", *args)
     assert done.returncode == 2
     assert done.stderr.startswith("govcheck: error: ")
+
+
+# -- file names CODEOWNERS cannot express are refused, never escaped into a pattern --------
+
+EVIL_TEAM = """\
+apiVersion: govcheck/v1
+kind: Team
+metadata: {name: evil}
+spec: {function: other, members: [], github: evil-org/owners}
+"""
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("evil\n* @evil-org.yaml", "a control or invisible character (\\n)"),
+    ("tab\tname.yaml", "a control or invisible character (\\t)"),
+    ("star*.yaml", "'*', which CODEOWNERS reads as pattern syntax or a comment"),
+    ("what?.yaml", "'?', which CODEOWNERS reads as pattern syntax or a comment"),
+    ("set[1].yaml", "'[', which CODEOWNERS reads as pattern syntax or a comment"),
+    ("#hash.yaml", "'#', which CODEOWNERS reads as pattern syntax or a comment"),
+    ("back\\slash.yaml", "'\\', which CODEOWNERS reads as pattern syntax or a comment"),
+    ("bidi\u202eyaml.txt.yaml", "a control or invisible character (\\u202e)"),
+])
+def test_a_file_name_codeowners_cannot_express_is_refused(estate: Path, name: str,
+                                                          why: str) -> None:
+    (estate / "ecosystem" / name).write_text(EVIL_TEAM)
+    shown = name.replace("\n", "\\n").replace("\t", "\\t").replace("\u202e", "\\u202e")
+    for args in ([], ["--write", "--force"], ["--check"]):
+        done = govcheck(estate, "codeowners", *args)
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"ecosystem/{shown}:1:1: error GOV000 file name cannot be written safely in "
+            f"CODEOWNERS: it contains {why}; rename it (until then the governance approvers' "
+            "lines are the only ones that cover it) [team/evil]\n")
+        written = (estate / ".github" / "CODEOWNERS")
+        text = done.stdout if not args else written.read_text()
+        assert "evil-org" not in text and "\n*" not in text
+    assert written.read_text() == EXPECTED
+
+
+def test_a_github_slug_that_is_not_one_owns_nothing(estate: Path) -> None:
+    """An invalid manifest's slug never becomes a CODEOWNERS line of its author's choosing."""
+    (estate / "ecosystem" / "crm.yaml").write_text(
+        CRM.replace("owner: sales-ops", "owner: evil").replace("crm}", "crm2}")
+        + "---\n" + EVIL_TEAM.replace("evil-org/owners", '"x\\n* @evil-org"'))
+    done = govcheck(estate, "codeowners")
+    assert "evil-org" not in done.stdout
+    assert "/ecosystem/crm.yaml @acme/architecture @janedoe\n" in done.stdout

@@ -7,6 +7,7 @@ governance lines come first and the per-file lines after them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,32 @@ class Rule:
     path: str                                   # repository-relative, POSIX, "/" for folders
     owners: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    entity: str = ""                            # the first entity of a manifest's line
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A path CODEOWNERS cannot express safely, left out of the file (never escaped into a
+    pattern: a pattern is what an attacker would want to write)."""
+
+    path: str
+    reason: str
+    entity: str = ""
+
+    def line(self) -> str:
+        """`path:1:1: error GOV000 message [entity]`, the path's control characters escaped."""
+        entity = f" [{self.entity}]" if self.entity else ""
+        return (f"{shown(self.path)}:1:1: error GOV000 file name cannot be written safely in "
+                f"CODEOWNERS: it contains {self.reason}; rename it (until then the governance "
+                f"approvers' lines are the only ones that cover it){entity}")
+
+
+@dataclass(frozen=True)
+class Codeowners:
+    """The generated file and the paths it had to leave out."""
+
+    text: str
+    refused: tuple[Refusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,11 +85,37 @@ def is_generated(text: str) -> bool:
     return any(line.startswith("#") and MARKER in line for line in head)
 
 
-def generate(project: Project, estate: Estate, location: str = DEFAULT_LOCATION) -> str:
-    """The CODEOWNERS text for an estate; deterministic for the same manifests and config."""
+def generate(project: Project, estate: Estate, location: str = DEFAULT_LOCATION) -> Codeowners:
+    """The CODEOWNERS text for an estate, deterministic for the same manifests and config,
+    and the paths it leaves out because no CODEOWNERS line can name them safely."""
     approvers = governance_approvers(project, estate)
     rules = governance_rules(project, approvers, location) + manifest_rules(estate, approvers)
-    return render(rules, approvers)
+    safe = [rule for rule in rules if unsafe_character(rule.path) is None]
+    refused = tuple(Refusal(rule.path, str(unsafe_character(rule.path)), rule.entity)
+                    for rule in rules if unsafe_character(rule.path) is not None)
+    return Codeowners(render(safe, approvers), refused)
+
+
+# Besides letters and digits, the characters a path may hold and still be one literal
+# CODEOWNERS pattern; a space is escaped. Everything else ("*", "?", "[", "!", "#", "\\",
+# control and invisible characters) is pattern syntax, a comment or a line break.
+_PLAIN_PATH_CHARACTERS = frozenset("._-/+@=,%~ ")
+
+
+def unsafe_character(path: str) -> str | None:
+    """What makes `path` unsafe in CODEOWNERS, or None when it can be written literally."""
+    for character in path:
+        if character.isalnum() or character in _PLAIN_PATH_CHARACTERS:
+            continue
+        if not character.isprintable():
+            return f"a control or invisible character ({ascii(character)[1:-1]})"
+        return f"'{character}', which CODEOWNERS reads as pattern syntax or a comment"
+    return None
+
+
+def shown(path: str) -> str:
+    """`path` for a terminal: control and invisible characters as escapes."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in path)
 
 
 def render(rules: list[Rule], approvers: Approvers) -> str:
@@ -82,15 +135,27 @@ def escape(path: str) -> str:
     return "/" + path.lstrip("/").replace("\\", "\\\\").replace(" ", "\\ ")
 
 
+# GitHub's own spelling of a team slug and a login: anything else (an invalid manifest's
+# "x\n* @evil") is no handle at all.
+_TEAM_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*")
+_LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
+
+
 def team_handle(team: Entity | None) -> str | None:
     """"@org/team" from a Team's `github` slug."""
     slug = team.spec.get("github") if team is not None else None
-    return f"@{slug.lstrip('@')}" if isinstance(slug, str) and slug.strip() else None
+    return _handle(slug, _TEAM_SLUG)
 
 
 def person_handle(person: Entity) -> str | None:
-    login = person.spec.get("github")
-    return f"@{login.lstrip('@')}" if isinstance(login, str) and login.strip() else None
+    return _handle(person.spec.get("github"), _LOGIN)
+
+
+def _handle(value: object, spelling: re.Pattern[str]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    name = value.removeprefix("@")
+    return f"@{name}" if spelling.fullmatch(name) else None
 
 
 def governance_approvers(project: Project, estate: Estate) -> Approvers:
@@ -142,7 +207,7 @@ def manifest_rules(estate: Estate, approvers: Approvers) -> list[Rule]:
     """One line per manifest file: the owners of every entity in it, de-duplicated."""
     by_file: dict[str, Rule] = {}
     for entity in sorted(estate.entities.values(), key=lambda e: (e.file, e.key)):
-        rule = by_file.setdefault(entity.file, Rule(entity.file))
+        rule = by_file.setdefault(entity.file, Rule(entity.file, entity=entity.key))
         handle = team_handle(owner_team(estate, entity))
         if handle is None:
             rule.notes.append(_fallback_note(entity, estate, approvers))

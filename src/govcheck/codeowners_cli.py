@@ -31,14 +31,19 @@ def codeowners(check_mode: bool, write_mode: bool, force: bool, output: str | No
         raise GovcheckError("--force only applies to --write")
     project = open_project(Path.cwd(), config_file)
     target = Path(output) if output else codeowners_path(project.root)
-    text = generate(project, load_estate(project, project.ecosystem),
-                    relative(target, project.root))
+    generated = generate(project, load_estate(project, project.ecosystem),
+                         relative(target, project.root))
     if check_mode:
-        sys.exit(check_file(target, text, project))
-    if write_mode:
-        write_file(target, text, force, project)
-        return
-    emit(text, output)
+        status = check_file(target, generated.text, project)
+    elif write_mode:
+        write_file(target, generated.text, force, project)
+        status = EXIT_OK
+    else:
+        emit(generated.text, output)
+        status = EXIT_OK
+    for refusal in generated.refused:
+        click.echo(refusal.line(), err=True)
+    sys.exit(EXIT_FINDINGS if generated.refused else status)
 
 
 def check_file(target: Path, text: str, project: Project) -> int:
