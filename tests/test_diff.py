@@ -188,6 +188,11 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("person-identity-changed", edit(lambda m: m.spec("person/bob").update(github="bob-new")),
      [(f"person.identity.changed major person/bob — GitHub login bobby → bob-new ⇒ "
       f"{GOVERNANCE}")]),
+    ("person-signing-keys-changed", edit(lambda m: m.spec("person/bob").update(
+        signing_keys=["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDvc1J7y0CQ8R9rEAKnQJuVGEzTPvvIvVbIO"
+                      "4ocs+eMF bob@laptop"])),
+     [(f"person.identity.changed major person/bob — signing keys: 1 added, 0 removed ⇒ "
+      f"{GOVERNANCE}")]),
     ("team-and-person-added", _add_zoe_and_her_team,
      [f"person.added minor person/zoe — person 'zoe' added ⇒ {GOVERNANCE}",
       f"team.added minor team/finance — team 'finance' added ⇒ {GOVERNANCE}"]),

@@ -88,8 +88,10 @@ def test_json_report(feature: DiffRepo) -> None:
                      "entity": "dataset/lead", "detail": "field 'phone' removed",
                      "file": LEAD_FILE, "line": line_of(feature, LEAD_FILE, "  fields:"),
                      "requires": [{"group": "dataset/lead approvers", "people": ["person/jane"],
-                                   "min": 1, "approved_by": [], "satisfied": False}]}],
-        "summary": {"changes": 1, "breaking": 1, "major": 0, "minor": 0, "unsatisfied": 1}}
+                                   "min": 1, "approved_by": [], "satisfied": False,
+                                   "not_counted": []}]}],
+        "summary": {"changes": 1, "breaking": 1, "major": 0, "minor": 0, "unsatisfied": 1},
+        "evidence": [], "notes": []}
 
 
 def test_table_and_markdown_reports(feature: DiffRepo) -> None:
@@ -129,9 +131,10 @@ def test_fail_on_breaking_passes_a_signed_off_minor_change(tmp_path: Path) -> No
     repo.commit_estate(starter(), "starter")
     head = starter()
     head.spec(LEAD)["fields"].append({"name": "score", "type": "number"})
-    repo.commit_estate(head, "Add a score\n\nApproved-by: Jane <jane@example.com>")
-    assert run_govcheck(repo, "HEAD~1..HEAD", "--fail-on", "breaking").returncode == 0
-    assert run_govcheck(repo, "HEAD~1..HEAD", "--fail-on", "minor").returncode == 1
+    repo.commit_estate(head, "Add a score")
+    signed_off = ("--approved-by", "jane")
+    assert run_govcheck(repo, "HEAD~1..HEAD", "--fail-on", "breaking", *signed_off).returncode == 0
+    assert run_govcheck(repo, "HEAD~1..HEAD", "--fail-on", "minor", *signed_off).returncode == 1
 
 
 def test_no_governance_change_exits_0(feature: DiffRepo) -> None:

@@ -2,7 +2,6 @@
 switched off, and the ways a change could try to approve itself, on real git."""
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -101,33 +100,89 @@ def test_min_approvals_needs_that_many_distinct_people(tmp_path: Path) -> None:
                               ["bob", "jane"], True)]
 
 
-# -- the trailers source -------------------------------------------------------------------
+# -- the trailers source (off unless listed) ------------------------------------------------
+
+WITH_TRAILERS = CONFIG + "  signoff_sources: [github, signed, trailers, cli]\n"
+
+
+def trailer_estate(tmp_path: Path, message: str, config: str = WITH_TRAILERS) -> DiffRepo:
+    repo = new_repo(tmp_path)
+    repo.commit_estate(starter(), "starter", config)
+    repo.commit_estate(without_phone(), message, config)
+    return repo
+
+
+def without_phone() -> Manifests:
+    manifests = starter()
+    remove_phone(manifests)
+    return manifests
+
 
 @pytest.mark.parametrize(("trailer", "approved"), [
     ("Approved-by: Jane Doe <jane@example.com>", ["jane"]),   # by email
-    ("Approved-by: jane", ["jane"]),                           # by name
-    ("approved-by: Jane <not-her@example.com>", ["jane"]),     # email unknown: by title
+    ("Approved-by: JANE@example.com", ["jane"]),               # a bare email
+    ("Approved-by: jane", ["jane"]),                           # by name, exactly
+    ("Approved-by: @janedoe", ["jane"]),                       # by GitHub login
+    ("approved-by: Jane <not-her@example.com>", []),           # email unknown: no name fallback
+    ("Approved-by: Jane", []),                                 # a title is not an identity
     ("Approved-by: Bob <bob@example.com>", []),                # not in the group
     ("Reviewed-by: Jane <jane@example.com>", []),              # another trailer
 ])
-def test_approved_by_trailers(tmp_path: Path, trailer: str, approved: list[str]) -> None:
-    repo = changed_estate(tmp_path, remove_phone, message=f"Drop the phone field\n\n{trailer}")
+def test_approved_by_trailers_when_listed(tmp_path: Path, trailer: str,
+                                          approved: list[str]) -> None:
+    repo = trailer_estate(tmp_path, f"Drop the phone field\n\n{trailer}")
     assert signoffs(diff_report(repo)) == [("dataset.field.removed", "dataset/lead approvers",
                                             approved, bool(approved))]
 
 
+def test_trailers_are_off_unless_listed(tmp_path: Path) -> None:
+    repo = trailer_estate(tmp_path, "Drop phone\n\nApproved-by: Jane <jane@example.com>", CONFIG)
+    report = diff_report(repo)
+    assert signoffs(report) == [("dataset.field.removed", "dataset/lead approvers", [], False)]
+    assert [(a.source, a.person, a.reason) for a in report.evidence] == [
+        ("trailers", "person/jane", ("an unsigned trailer, and the trailers source is switched "
+         "off in change_control.signoff_sources: sign the commit with a key in the approver's "
+         "signing_keys"))]
+
+
 def test_a_trailer_in_any_commit_of_the_range_counts(tmp_path: Path) -> None:
-    repo = changed_estate(tmp_path, remove_phone)
-    with_commit(repo, "Add a note field\n\nApproved-by: Jane <jane@example.com>")
+    repo = trailer_estate(tmp_path, "Drop phone")
+    manifests = without_phone()
+    manifests.spec(LEAD)["fields"].append({"name": "note", "type": "string"})
+    repo.commit_estate(manifests, "Add a note field\n\nApproved-by: Jane <jane@example.com>",
+                       WITH_TRAILERS)
     report = diff_report(repo, DiffOptions("HEAD~2..HEAD"))
     assert {satisfied for *_, satisfied in signoffs(report)} == {True}
+    assert report.notes == (("sign-off from an Approved-by trailer counted: anyone can type a "
+                            "trailer, so it proves nothing without a signature (prefer signed "
+                            "commits or pull-request reviews)"),)
 
 
 def test_an_author_cannot_approve_by_trailer(tmp_path: Path) -> None:
-    repo = changed_estate(tmp_path, lambda m: None)
-    with_commit(repo, "Drop phone\n\nApproved-by: Jane <jane@example.com>",
-                author="Jane <jane@example.com>")
-    assert [approved for *_, approved, _ in signoffs(diff_report(repo))] == [[], []]
+    repo = new_repo(tmp_path)
+    repo.commit_estate(starter(), "starter", WITH_TRAILERS)
+    repo.commit_estate(without_phone(), "Drop phone\n\nApproved-by: Jane <jane@example.com>",
+                       WITH_TRAILERS, author="Jane <jane@example.com>")
+    report = diff_report(repo)
+    assert [approved for *_, approved, _ in signoffs(report)] == [[]]
+    assert report.changes[0].requires[0].not_counted[0].reason == (
+        "authored a commit in the range: nobody approves their own change")
+
+
+def test_a_trailer_never_counts_for_a_change_to_the_configuration(tmp_path: Path) -> None:
+    """The weakest evidence cannot switch a rule off, add a waiver or turn trailers on."""
+    head_config = WITH_TRAILERS + "rules:\n  GOV012: {severity: 'off'}\n"
+    repo = new_repo(tmp_path)
+    repo.commit_estate(starter(), "starter", WITH_TRAILERS)
+    repo.commit_estate(without_phone(), "Quiet GOV012\n\nApproved-by: Dave <dave@example.com>\n"
+                       "Approved-by: Jane <jane@example.com>", head_config)
+    report = diff_report(repo)
+    assert signoffs(report) == [
+        ("dataset.field.removed", "dataset/lead approvers", ["jane"], True),
+        ("config.changed", "governance approvers", [], False)]
+    assert [item.describe() for item in report.changes[1].requires[0].not_counted] == [
+        ("dave (trailer): an unsigned trailer does not count for a change to govcheck's "
+        "configuration")]
 
 
 # -- the github source ---------------------------------------------------------------------
@@ -206,9 +261,8 @@ ONLY_GITHUB = CONFIG + "  signoff_sources: [github]\n"
 def test_a_switched_off_source_does_not_count(tmp_path: Path) -> None:
     repo = new_repo(tmp_path)
     repo.commit_estate(starter(), "starter", ONLY_CLI)
-    head = copy.deepcopy(starter())
-    remove_phone(head)
-    repo.commit_estate(head, "Drop phone\n\nApproved-by: Jane <jane@example.com>", ONLY_CLI)
+    repo.commit_estate(without_phone(), "Drop phone\n\nApproved-by: Jane <jane@example.com>",
+                       ONLY_CLI)
     assert not diff_report(repo).changes[0].satisfied
     assert diff_report(repo, DiffOptions(RANGE, approved_by=("jane",))).changes[0].satisfied
     with pytest.raises(GovcheckError, match="^--reviews was given, but the github source of "
@@ -227,9 +281,8 @@ def test_approved_by_with_the_cli_source_off_stops_the_run(tmp_path: Path) -> No
 def test_the_sources_come_from_the_base_config_not_head(tmp_path: Path) -> None:
     repo = new_repo(tmp_path)
     repo.commit_estate(starter(), "starter", ONLY_CLI)
-    head = starter()
-    remove_phone(head)
-    repo.commit_estate(head, "Drop phone\n\nApproved-by: Jane <jane@example.com>", CONFIG)
+    repo.commit_estate(without_phone(), "Drop phone\n\nApproved-by: Jane <jane@example.com>",
+                       WITH_TRAILERS)
     report = diff_report(repo)
     assert [change.type for change in report.changes] == ["dataset.field.removed",
                                                            "config.changed"]

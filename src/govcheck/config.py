@@ -15,7 +15,8 @@ from .model import Estate
 from .timeutil import parse_date
 
 CONFIG_NAME = "govcheck.yaml"
-SIGNOFF_SOURCES = ("github", "trailers", "cli")
+# Where sign-off evidence may come from by default; `trailers` only when a project lists it.
+SIGNOFF_SOURCES = ("github", "signed", "cli")
 
 
 @dataclass

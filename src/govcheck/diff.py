@@ -513,6 +513,11 @@ def _identity(pair: _Pair) -> Iterator[DetectedChange]:
             yield pair.change("person.identity.changed", MAJOR,
                               f"{label} {_arrow(pair.before(key), pair.after(key))}",
                               ("spec", key))
+    before, after = set(_listed(pair.before("signing_keys"))), set(_listed(pair.after("signing_keys")))
+    if before != after:   # the keys that sign approvals: who may speak for this person
+        yield pair.change("person.identity.changed", MAJOR,
+                          f"signing keys: {len(after - before)} added, {len(before - after)} "
+                          "removed", ("spec", "signing_keys"))
 
 
 _DETECTORS: dict[str, tuple[tuple[Detector, ...], frozenset[str]]] = {
@@ -525,7 +530,7 @@ _DETECTORS: dict[str, tuple[tuple[Detector, ...], frozenset[str]]] = {
                                "conflict_resolution", "direction", "datasets"})),
     "System": ((_system_owner, _lifecycle), frozenset({"owner", "lifecycle"})),
     "Team": ((_members,), frozenset({"members"})),
-    "Person": ((_identity,), frozenset({"email", "github"})),
+    "Person": ((_identity,), frozenset({"email", "github", "signing_keys"})),
 }
 
 

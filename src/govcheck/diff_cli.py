@@ -38,7 +38,15 @@ from .manifests import SourceFile, build_estate
 from .model import Estate
 from .outputs import Destination, default_format, parse_reports, publish
 from .report import DiffReport, FormatOptions
-from .signoff import Evidence, SignoffResolver, required_signoffs, signed_off_people
+from .signoff import (
+    Evidence,
+    PeopleIndex,
+    SignoffResolver,
+    judge_evidence,
+    report_notes,
+    required_signoffs,
+    verify_tags,
+)
 
 FAIL_ON_CHOICES = ["breaking", "major", "minor", "unsigned"]
 ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
@@ -135,7 +143,7 @@ def run_diff(options: DiffOptions, cwd: Path,
         detected = diff_config(ConfigSide(base.config, base.policy_files),
                                ConfigSide(head.config, head.policy_files))
         detected += diff_estates(base.estate, head.estate)
-        evidence = gather_evidence(options, repository, revisions, base.config, environ)
+        evidence = gather_evidence(options, repository, revisions, base, environ)
     finally:
         repository.close()
     report = build_report(detected, base, head, evidence, revisions, options.fail_on)
@@ -148,13 +156,14 @@ def build_report(detected: Sequence[DetectedChange], base: Snapshot, head: Snaps
                  evidence: Evidence, revisions: RevisionRange, fail_on: str) -> DiffReport:
     """Sign-off resolved at BASE, the evidence matched against BASE persons."""
     sources = base.config.signoff_sources
-    signers = signed_off_people(evidence, base.estate, sources)
+    approvals = judge_evidence(evidence, base.estate, sources)
     resolver = SignoffResolver(base.estate, head.estate, base.config)
     ordered = sorted(detected, key=lambda change: (change.file, change.line, change.type,
                                                    change.entity, change.detail))
+    changes = required_signoffs(ordered, resolver, approvals)
     return DiffReport(revisions.base_sha, revisions.head_sha or revisions.head_kind,
-                      required_signoffs(ordered, resolver, signers), fail_on,
-                      revisions.base_label, revisions.head_label, tuple(sources))
+                      changes, fail_on, revisions.base_label, revisions.head_label,
+                      tuple(sources), approvals, report_notes(changes, approvals))
 
 
 # -- reading a revision --------------------------------------------------------------------
@@ -221,16 +230,19 @@ def _ecosystem_folder(toplevel: Path, config_path: str, config: Config) -> Path:
 # -- the evidence --------------------------------------------------------------------------
 
 def gather_evidence(options: DiffOptions, repository: Repository, revisions: RevisionRange,
-                    base_config: Config, environ: Mapping[str, str]) -> Evidence:
-    """Everything that may show sign-off, from the sources BASE's config enables."""
-    sources = base_config.signoff_sources
+                    base: Snapshot, environ: Mapping[str, str]) -> Evidence:
+    """Everything that may show sign-off, from the sources BASE's config enables; commit and
+    tag signatures verified by git against the signing keys BASE's persons list."""
+    sources = base.config.signoff_sources
     if options.reviews_file is not None and "github" not in sources:
         raise GovcheckError("--reviews was given, but the github source of sign-off is "
                             "switched off in change_control.signoff_sources")
-    commits = tuple(repository.commits(revisions))
+    people = PeopleIndex.of(base.estate)
+    commits = tuple(repository.commits(revisions, people.allowed_signers()))
+    tags = tuple(repository.tags(commits))
     reviews = _reviews(options, environ) if "github" in sources else None
     return Evidence(options.approved_by, commits, reviews, _fresh_head(revisions, environ),
-                    options.require_fresh)
+                    options.require_fresh, tags, verify_tags(tags, people, repository.verify_tag))
 
 
 def _reviews(options: DiffOptions, environ: Mapping[str, str]) -> tuple[Review, ...] | None:

@@ -9,9 +9,12 @@ reach it, and each of its failures becomes a `GovcheckError` that says what to d
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -32,10 +35,15 @@ _NO_GIT = ("git is not installed or not on PATH: install git (or set GIT_PYTHON_
            "to its full path) to use govcheck diff")
 _SHALLOW_HINT = ("fetch more history, e.g. actions/checkout with fetch-depth: 0, "
                  "or git fetch --unshallow")
-# One commit per record (-z), six NUL-separated fields. The trailer block is found by git
-# itself (%(trailers:only,unfold)), so govcheck follows git's own trailer rules exactly.
-_LOG_FORMAT = "%H%x00%an%x00%ae%x00%ce%x00%B%x00%(trailers:only,unfold)"
-_LOG_FIELDS = 6
+# One commit per record (-z), NUL-separated fields. The trailer block is found by git itself
+# (%(trailers:only,unfold)), so govcheck follows git's own trailer rules exactly; the
+# signature is verified by git itself (%G?: G good, U good but of unknown validity, N none...).
+_LOG_FORMAT = ("%H%x00%an%x00%ae%x00%ce%x00%B%x00%(trailers:only,unfold)%x00%T%x00%P"
+               "%x00%G?%x00%GS%x00%GF%x00%GP")
+_LOG_FIELDS = 12
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_VALIDSIG = re.compile(r"^\[GNUPG:\] VALIDSIG (?P<key>[0-9A-F]+)\b(?:.* (?P<primary>[0-9A-F]{40}))?",
+                       re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,19 @@ class GitFile:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """What git made of a commit's signature: `status` is git's %G? letter (G good, U good
+    but of unknown validity, B bad, E cannot be checked, N none...); `signer` the SSH
+    principal that the allowed-signers file names for the key; the fingerprints of a GPG key
+    (its own and its primary key's)."""
+
+    status: str = "N"
+    signer: str = ""
+    fingerprint: str = ""
+    primary_fingerprint: str = ""
+
+
+@dataclass(frozen=True)
 class Commit:
     """A commit of a range, with the trailers of its message (`Approved-by: ...`)."""
 
@@ -86,11 +107,30 @@ class Commit:
     committer_email: str
     message: str
     trailers: tuple[tuple[str, str], ...]
+    signature: Signature = Signature()
+    changes_files: bool = True    # False for an empty commit (an approval, say)
 
     def trailer_values(self, key: str) -> tuple[str, ...]:
         """The values of every trailer named `key`, compared case-insensitively."""
-        wanted = key.casefold()
-        return tuple(value for name, value in self.trailers if name.casefold() == wanted)
+        return _trailer_values(self.trailers, key)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """An annotated tag whose commit is in the range, with the trailers of its message."""
+
+    name: str
+    sha: str                 # the tag object
+    commit: str              # the commit it points at
+    trailers: tuple[tuple[str, str], ...]
+
+    def trailer_values(self, key: str) -> tuple[str, ...]:
+        return _trailer_values(self.trailers, key)
+
+
+def _trailer_values(trailers: tuple[tuple[str, str], ...], key: str) -> tuple[str, ...]:
+    wanted = key.casefold()
+    return tuple(value for name, value in trailers if name.casefold() == wanted)
 
 
 @dataclass(frozen=True)
@@ -339,16 +379,57 @@ class Repository:
             paths.update(_split_nul(untracked))
         return sorted(paths)
 
-    def commits(self, revisions: RevisionRange) -> list[Commit]:
-        """The commits in base..head, newest first. Uncommitted changes (index, working tree)
-        have no commit: only the commits up to HEAD are listed."""
+    def commits(self, revisions: RevisionRange, allowed_signers: str = "") -> list[Commit]:
+        """The commits in base..head, newest first, their signatures verified by git against
+        `allowed_signers` (the text of an SSH allowed-signers file; GPG signatures against
+        the user's keyring). Uncommitted changes (index, working tree) have no commit: only
+        the commits up to HEAD are listed."""
         head = revisions.head_commit_sha
         if head is None:
             return []
-        out = self._run("-c", "trailer.separators=:", "log", "-z", "--no-color",
-                        "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
-                        f"{revisions.base_sha}..{head}", "--")[1]
-        return list(_parse_log(out))
+        with _allowed_signers_file(allowed_signers) as signers:
+            out = self._run("-c", "trailer.separators=:", "-c",
+                            f"gpg.ssh.allowedSignersFile={signers}", "log", "-z", "--no-color",
+                            "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
+                            f"{revisions.base_sha}..{head}", "--")[1]
+        records = list(_parse_log(out))
+        parent_trees = self._parent_trees(records)
+        return [record.commit(parent_trees) for record in records]
+
+    def _parent_trees(self, records: list[_LogRecord]) -> dict[str, str]:
+        """The tree of every first parent, to tell an empty commit from a change."""
+        trees = {record.sha: record.tree for record in records}
+        missing = sorted({record.first_parent for record in records
+                          if record.first_parent and record.first_parent not in trees})
+        if missing:
+            out = self._run("rev-parse", *(f"{sha}^{{tree}}" for sha in missing))[1]
+            trees.update(zip(missing, out.decode("ascii").split()))
+        return trees
+
+    def tags(self, commits: Sequence[Commit]) -> list[Tag]:
+        """The annotated tags that point at one of `commits`."""
+        wanted = {commit.sha for commit in commits}
+        if not wanted:
+            return []
+        out = self._run("for-each-ref", "refs/tags", "--format=%(refname:short)%00%(objecttype)"
+                        "%00%(objectname)%00%(*objectname)%00%(contents:body)%00%00")[1]
+        tags = []
+        for record in out.split(b"\0\0\n"):
+            fields = record.split(b"\0")
+            if len(fields) == 5 and fields[1] == b"tag" and fields[3].decode() in wanted:
+                name, _, sha, target, body = (field.decode("utf-8", "replace") for field in fields)
+                tags.append(Tag(name, sha, target, _last_paragraph_trailers(body)))
+        return tags
+
+    def verify_tag(self, tag: Tag, allowed_signers: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether git verifies the tag's signature (SSH: against `allowed_signers`; GPG:
+        against the user's keyring), and the GPG key fingerprints it names (own, primary)."""
+        with _allowed_signers_file(allowed_signers) as signers:
+            status, _, err = self._run("-c", f"gpg.ssh.allowedSignersFile={signers}",
+                                       "verify-tag", "--raw", tag.sha, check=False)
+        fingerprints = tuple(fingerprint for match in _VALIDSIG.finditer(err)
+                             for fingerprint in match.group("key", "primary") if fingerprint)
+        return status == 0, fingerprints
 
     # -- running git -----------------------------------------------------------------------
 
@@ -468,14 +549,69 @@ def _parse_index_listing(out: bytes) -> list[_TreeEntry]:
     return entries
 
 
-def _parse_log(out: bytes) -> Iterator[Commit]:
+@dataclass(frozen=True)
+class _LogRecord:
+    """One record of `git log` in _LOG_FORMAT, before the parents' trees are known."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    committer_email: str
+    message: str
+    trailers: str
+    tree: str
+    parents: str
+    signature: Signature
+
+    @property
+    def first_parent(self) -> str:
+        return self.parents.split(" ")[0] if self.parents else ""
+
+    def commit(self, trees: Mapping[str, str]) -> Commit:
+        parent_tree = trees.get(self.first_parent, "") if self.first_parent else _EMPTY_TREE
+        return Commit(self.sha, self.author_name, self.author_email, self.committer_email,
+                      self.message, _parse_trailers(self.trailers), self.signature,
+                      changes_files=self.tree != parent_tree)
+
+
+def _parse_log(out: bytes) -> Iterator[_LogRecord]:
     fields = out.split(b"\0")
     if len(fields) % _LOG_FIELDS == 1 and fields[-1] == b"":
         fields.pop()  # the terminator after the last record
     for start in range(0, len(fields) - _LOG_FIELDS + 1, _LOG_FIELDS):
-        sha, name, email, committer, message, trailers = (
-            field.decode("utf-8", "replace") for field in fields[start:start + _LOG_FIELDS])
-        yield Commit(sha.strip(), name, email, committer, message, _parse_trailers(trailers))
+        (sha, name, email, committer, message, trailers, tree, parents, status, signer,
+         fingerprint, primary) = (field.decode("utf-8", "replace")
+                                  for field in fields[start:start + _LOG_FIELDS])
+        yield _LogRecord(sha.strip(), name, email, committer, message, trailers, tree.strip(),
+                         parents.strip(), Signature(status.strip() or "N", signer,
+                                                    fingerprint.strip(), primary.strip()))
+
+
+def _last_paragraph_trailers(body: str) -> tuple[tuple[str, str], ...]:
+    """The `Key: value` lines of a tag message's last paragraph (git does not find tag
+    trailers before the signature block, so govcheck reads them itself)."""
+    paragraphs = [part for part in body.strip().split("\n\n") if part.strip()]
+    if not paragraphs:
+        return ()
+    lines = paragraphs[-1].splitlines()
+    if not all(_TRAILER_LINE.match(line) for line in lines):
+        return ()
+    return _parse_trailers(paragraphs[-1])
+
+
+_TRAILER_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*:\s")
+
+
+@contextlib.contextmanager
+def _allowed_signers_file(text: str) -> Iterator[str]:
+    """A temporary SSH allowed-signers file holding `text`, removed afterwards."""
+    handle, path = tempfile.mkstemp(prefix="govcheck-allowed-signers-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        yield path
+    finally:
+        os.unlink(path)
 
 
 def _parse_trailers(block: str) -> tuple[tuple[str, str], ...]:

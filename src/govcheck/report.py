@@ -48,6 +48,53 @@ class FormatOptions:
 CHANGE_CLASSES = ("breaking", "major", "minor")
 
 
+SIGNOFF_SOURCE_NAMES = {"cli": "--approved-by", "trailers": "trailer", "signed": "signed trailer",
+                        "github": "review"}
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One piece of sign-off evidence, the BASE person it names, and why it does not count
+    ("" when it does)."""
+
+    source: str                     # cli | trailers | signed | github
+    given: str                      # as given: "@janedoe", "Jane <jane@example.com>", ...
+    where: str                      # "review 42", "commit 1a2b3c4d5e6f", "tag v1", ...
+    person: str = ""                # "person/jane-doe"; "" when it names nobody at BASE
+    reason: str = ""
+    weak: bool = False              # an unsigned trailer: anyone could have typed it
+
+    @property
+    def counts(self) -> bool:
+        return not self.reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {"source": self.source, "given": self.given, "where": self.where,
+                "person": self.person or None, "counted": self.counts,
+                "reason": self.reason or None}
+
+    def describe(self) -> str:
+        """`review 42 by @janedoe (person/jane-doe)`."""
+        named = f" ({self.person})" if self.person else ""
+        return f"{self.where} by {self.given}{named}"
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """Evidence from someone that did not count towards one requirement, and why."""
+
+    person: str
+    source: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"person": self.person, "source": self.source, "reason": self.reason}
+
+    def describe(self) -> str:
+        source = SIGNOFF_SOURCE_NAMES.get(self.source, self.source)
+        return f"{self.person.removeprefix('person/')} ({source}): {self.reason}"
+
+
 @dataclass(frozen=True)
 class Requirement:
     """A sign-off a change needs: `minimum` distinct people of `people` (resolved at BASE)."""
@@ -56,6 +103,7 @@ class Requirement:
     people: tuple[str, ...]         # "person/jane-doe", sorted
     minimum: int
     approved_by: tuple[str, ...]    # the people of the group who signed off, sorted
+    not_counted: tuple[NotCounted, ...] = ()   # evidence that did not count, and why
 
     @property
     def satisfied(self) -> bool:
@@ -63,7 +111,8 @@ class Requirement:
 
     def to_dict(self) -> dict[str, object]:
         return {"group": self.group, "people": list(self.people), "min": self.minimum,
-                "approved_by": list(self.approved_by), "satisfied": self.satisfied}
+                "approved_by": list(self.approved_by), "satisfied": self.satisfied,
+                "not_counted": [item.to_dict() for item in self.not_counted]}
 
 
 @dataclass(frozen=True)
@@ -99,6 +148,13 @@ class DiffReport:
     base_label: str = ""
     head_label: str = ""
     signoff_sources: tuple[str, ...] = ()
+    evidence: tuple[Approval, ...] = ()     # every piece of sign-off evidence, judged
+    notes: tuple[str, ...] = ()             # what a reader must know about the evidence
+
+    @property
+    def not_counted(self) -> list[Approval]:
+        """The evidence that counted for nothing, each with its reason."""
+        return [approval for approval in self.evidence if not approval.counts]
 
     def summary(self) -> dict[str, int]:
         counts = {name: 0 for name in CHANGE_CLASSES}

@@ -115,7 +115,7 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
     path: Path_ = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     validator = error.validator
-    if "x-message" in schema and validator in ("required", "not"):
+    if "x-message" in schema and validator in ("required", "not", "pattern"):
         yield SchemaProblem(path, f"{dotted(path)}: {schema['x-message']}")
     elif validator == "additionalProperties":
         yield from _unknown_keys(path, error.instance, schema)

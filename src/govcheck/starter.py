@@ -11,7 +11,7 @@ _CONFIG = """\
 ecosystem: ecosystem
 change_control:
   governance_approvers: [team:operations]
-  signoff_sources: [github, trailers, cli]
+  signoff_sources: [github, signed, cli]
 """
 
 _PEOPLE = """\

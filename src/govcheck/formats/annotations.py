@@ -72,7 +72,15 @@ def check_step_summary(report: CheckReport, options: FormatOptions) -> str:
 
 
 def requirement_text(requirement: Requirement) -> str:
-    """Who must sign off and whether they did, in one sentence fragment."""
+    """Who must sign off and whether they did, and the evidence that did not count."""
+    text = _requirement_verdict(requirement)
+    if requirement.not_counted:
+        text += " (not counted: " + "; ".join(item.describe()
+                                              for item in requirement.not_counted) + ")"
+    return text
+
+
+def _requirement_verdict(requirement: Requirement) -> str:
     signed = sorted(set(requirement.approved_by))
     if requirement.satisfied and not signed:
         return f"no sign-off needed from {requirement.group} (minimum {requirement.minimum})"
@@ -100,6 +108,11 @@ def diff_github(report: DiffReport, options: FormatOptions) -> str:
     """One annotation per change that needs sign-off (error while missing, notice once given),
     then a summary line."""
     lines = [change_annotation(change) for change in _ordered(report.changes) if change.requires]
+    lines += [workflow_command("warning", f"{approval.describe()}: {approval.reason}",
+                               title="govcheck: sign-off evidence not counted")
+              for approval in report.not_counted]
+    lines += [workflow_command("notice", note, title="govcheck: sign-off evidence")
+              for note in report.notes]
     return "\n".join([*lines, diff_summary_line(report)]) + "\n"
 
 
@@ -148,6 +161,13 @@ def diff_step_summary(report: DiffReport, options: FormatOptions) -> str:
                                       _changes_table(_ordered(report.changes), max_rows)))
     else:
         parts.append("No governance changes.")
+    if report.not_counted:
+        rows = [[markdown.escape_cell(approval.describe()), markdown.escape_cell(approval.reason)]
+                for approval in report.not_counted]
+        shown, note = markdown.truncated(rows, max_rows)
+        parts += ["### Evidence not counted",
+                  markdown.table(("Evidence", "Why it does not count"), shown) + note]
+    parts += [f"> **Note:** {markdown.escape_inline(note)}" for note in report.notes]
     return "\n\n".join(parts) + "\n"
 
 

@@ -49,6 +49,26 @@ def requirement_status(requirement: Requirement) -> str:
     return "MISSING"
 
 
+def not_counted_text(requirement: Requirement) -> str:
+    """"not counted: bob (review): authored a commit …; …", or "" when all evidence counted."""
+    if not requirement.not_counted:
+        return ""
+    return "not counted: " + "; ".join(item.describe() for item in requirement.not_counted)
+
+
+def requirement_status_in_full(requirement: Requirement) -> str:
+    """The status and, on the same line, the evidence that did not count and why."""
+    extra = not_counted_text(requirement)
+    return requirement_status(requirement) + (f"; {extra}" if extra else "")
+
+
+def evidence_lines(report: DiffReport) -> list[str]:
+    """Every piece of evidence that counted for nothing, and the notes on what counted."""
+    lines = [f"not counted: {approval.describe()}: {approval.reason}"
+             for approval in report.not_counted]
+    return lines + [f"note: {note}" for note in report.notes]
+
+
 def requirement_group(requirement: Requirement) -> str:
     return f"{requirement.group} (min {requirement.minimum} of {_names(requirement.people)})"
 
@@ -73,7 +93,10 @@ def diff_text(report: DiffReport, options: FormatOptions) -> str:
     lines: list[str] = []
     for change in report.changes:
         lines.append(_change_line(change, options))
-        lines.extend(_requirement_line(requirement, options) for requirement in change.requires)
+        for requirement in change.requires:
+            lines.append(_requirement_line(requirement, options))
+            lines += [f"    not counted: {item.describe()}" for item in requirement.not_counted]
+    lines += evidence_lines(report)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -99,11 +122,13 @@ def diff_table(report: DiffReport, options: FormatOptions) -> str:
     rows = [[f"{change.type}: {change.detail}", change.entity, f"{change.file}:{change.line}",
              change.change_class,
              "\n".join(requirement_group(requirement) for requirement in change.requires),
-             "\n".join(requirement_status(requirement) for requirement in change.requires)]
+             "\n".join(requirement_status_in_full(requirement)
+                       for requirement in change.requires)]
             for change in report.changes]
     headers = ["change", "entity", "location", "class", "needs sign-off from", "status"]
     table = tabulate(rows, headers=headers, tablefmt="simple") if rows else "no changes"
-    return f"{table}\n\n{summary_line(report)}\n"
+    evidence = "".join(f"{line}\n" for line in evidence_lines(report))
+    return f"{table}\n\n{evidence}{summary_line(report)}\n"
 
 
 # -- JSON ----------------------------------------------------------------------------------
@@ -116,6 +141,8 @@ def diff_json(report: DiffReport, options: FormatOptions) -> str:
         "head": report.head,
         "changes": [change.to_dict() for change in report.changes],
         "summary": report.summary(),
+        "evidence": [approval.to_dict() for approval in report.evidence],
+        "notes": list(report.notes),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -133,7 +160,8 @@ def diff_markdown(report: DiffReport, options: FormatOptions) -> str:
         parts += ["### Missing sign-off", ""]
         parts += [f"- `{change.entity}` **{change.type}** ({change.change_class}): "
                   f"{_cell(change.detail)} — needs {_cell(requirement_group(requirement))}: "
-                  f"{_cell(requirement_status(requirement))}" for change, requirement in missing]
+                  f"{_cell(requirement_status_in_full(requirement))}"
+                  for change, requirement in missing]
         parts.append("")
     if report.changes:
         parts += ["### Changes", "",
@@ -141,6 +169,12 @@ def diff_markdown(report: DiffReport, options: FormatOptions) -> str:
                   "|---|---|---|---|---|---|"]
         parts += [_markdown_row(change) for change in report.changes]
         parts.append("")
+    if report.not_counted:
+        parts += ["### Evidence not counted", ""]
+        parts += [f"- {_cell(approval.describe())}: {_cell(approval.reason)}"
+                  for approval in report.not_counted]
+        parts.append("")
+    parts += [f"> **Note:** {_cell(note)}\n" for note in report.notes]
     return "\n".join(parts)
 
 
@@ -158,7 +192,7 @@ def _verdict(report: DiffReport) -> str:
 def _markdown_row(change: Change) -> str:
     mark = "✅" if change.satisfied else "❌"
     signoff = "<br>".join(_cell(f"{requirement_group(requirement)}: "
-                                f"{requirement_status(requirement)}")
+                                f"{requirement_status_in_full(requirement)}")
                           for requirement in change.requires) or "none needed"
     cells = [mark, f"`{change.type}` {_cell(change.detail)}", f"`{change.entity}`",
              change.change_class, f"`{_cell(change.file)}:{change.line}`", signoff]

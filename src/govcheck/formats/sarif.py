@@ -69,7 +69,15 @@ def diff_sarif(report: DiffReport, options: FormatOptions) -> str:
     run = _run(descriptors, results, options.extra.get("category", "govcheck-diff"), options)
     run["properties"] = {"base": report.base, "head": report.head,
                          "baseLabel": report.base_label, "headLabel": report.head_label,
-                         "failOn": report.fail_on, "summary": report.summary()}
+                         "failOn": report.fail_on, "summary": report.summary(),
+                         "evidence": [approval.to_dict() for approval in report.evidence],
+                         "notes": list(report.notes)}
+    notifications = [{"level": "warning", "message": {
+        "text": f"sign-off evidence not counted: {approval.describe()}: {approval.reason}"}}
+        for approval in report.not_counted]
+    notifications += [{"level": "note", "message": {"text": note}} for note in report.notes]
+    if notifications:
+        run["invocations"][0]["toolExecutionNotifications"] = notifications
     return _dump(run)
 
 
@@ -215,10 +223,11 @@ def _change_descriptor(change_type: str, changes: Iterable[Change]) -> JSONObjec
         "shortDescription": {"text": title},
         "fullDescription": {"text": f"{title} ({', '.join(classes)}). {rationale}"},
         "help": {"text": f"{rationale}\n\nGet the sign-off the result names: a review of the "
-                         "pull request, an Approved-by trailer or --approved-by.",
+                         "pull request, a signed commit with an Approved-by trailer, or "
+                         "--approved-by.",
                  "markdown": f"{rationale}\n\n**Fix:** get the sign-off the result names "
-                             "(a pull-request review, an `Approved-by:` trailer or "
-                             "`govcheck diff --approved-by`)."},
+                             "(a pull-request review, a signed commit with an `Approved-by:` "
+                             "trailer, or `govcheck diff --approved-by`)."},
         "defaultConfiguration": {"level": _CHANGE_LEVELS.get(worst, "warning")},
         "properties": {"tags": ["governance", "govcheck", "change-control", *classes]},
     }
