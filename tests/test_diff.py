@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diff_helpers import CONFIG, Manifests, changed_estate, diff_report
+from diff_helpers import CONFIG, Manifests, changed_estate, diff_report, starter
 from git_helpers import isolate_git
 
 from govcheck.report import Change, DiffReport
@@ -144,10 +144,11 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("mode-changed", edit(lambda m: m.spec(LEADS).update(mode="manual")),
      [f"integration.mode.changed major {LEADS} — mode real-time → manual ⇒ {WEB}; {OPS}"]),
     ("schedule-faster", edit(lambda m: m.spec(EXPORT).update(schedule={"every": "PT15M"})),
-     [f"integration.schedule.changed minor {EXPORT} — schedule PT1H → PT15M (faster) ⇒ {OPS}"]),
+     [(f"integration.schedule.changed minor {EXPORT} — schedule PT1H → PT15M (faster: 24 → 96 "
+       f"runs a day, longest gap 1 h → 15 min) ⇒ {OPS}")]),
     ("schedule-slower", edit(lambda m: m.spec(EXPORT).update(schedule={"cron": "0 2 * * *"})),
-     [(f"integration.schedule.changed major {EXPORT} — schedule PT1H → 0 2 * * * (slower) ⇒ "
-      f"{OPS}")]),
+     [(f"integration.schedule.changed major {EXPORT} — schedule PT1H → 0 2 * * * (slower: 24 → "
+       f"1 runs a day, longest gap 1 h → 1 d) ⇒ {OPS}")]),
     ("schedule-same-duration-spelled-differently-is-no-change",
      edit(lambda m: m.spec(EXPORT).update(schedule={"every": "PT60M"})), []),
     ("fallback-changed", edit(lambda m: m.spec(LEADS)["fallback"].update(strategy="degrade")),
@@ -189,8 +190,8 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
      [(f"person.identity.changed major person/bob — GitHub login bobby → bob-new ⇒ "
       f"{GOVERNANCE}")]),
     ("person-signing-keys-changed", edit(lambda m: m.spec("person/bob").update(
-        signing_keys=["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDvc1J7y0CQ8R9rEAKnQJuVGEzTPvvIvVbIO"
-                      "4ocs+eMF bob@laptop"])),
+        signing_keys=[("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDvc1J7y0CQ8R9rEAKnQJuVGEzTPvvIvVbIO"
+                      "4ocs+eMF bob@laptop")])),
      [(f"person.identity.changed major person/bob — signing keys: 1 added, 0 removed ⇒ "
       f"{GOVERNANCE}")]),
     ("team-and-person-added", _add_zoe_and_her_team,
@@ -232,6 +233,29 @@ def test_change_type(tmp_path: Path, mutate: Callable[[Manifests], None],
                      expected: list[str]) -> None:
     report = diff_report(changed_estate(tmp_path, mutate))
     assert changes_of(report) == sorted(expected)
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("0 6-18 * * *", "0 6 * * *", ("major — schedule 0 6-18 * * * → 0 6 * * * (slower: 13 → 1 runs "
+                                  "a day, longest gap 12 h → 1 d)")),
+    ("0 0 * * *", "@daily", "minor — schedule 0 0 * * * → @daily"),
+    ("0 9 * * *", "0 9 * * mon-fri", ("major — schedule 0 9 * * * → 0 9 * * mon-fri (slower: 1 → "
+                                     "0.715 runs a day, longest gap 1 d → 3 d)")),
+    ("0 2 * * *", "0 3 * * *", "minor — schedule 0 2 * * * → 0 3 * * *"),
+    ("@hourly", "*/30 * * * *", ("minor — schedule @hourly → */30 * * * * (faster: 24 → 48 runs a "
+                                "day, longest gap 1 h → 30 min)")),
+    ("0 1 1 * *", "0 1 * * 1", ("minor — schedule 0 1 1 * * → 0 1 * * 1 (faster: 0.0328 → 0.144 "
+                               "runs a day, longest gap 31 d → 7 d)")),
+])
+def test_cron_cadence_is_judged_by_how_often_it_fires(tmp_path: Path, before: str, after: str,
+                                                      expected: str) -> None:
+    base = starter()
+    base.spec(EXPORT)["schedule"] = {"cron": before}
+    repo = changed_estate(tmp_path, edit(lambda m: m.spec(EXPORT).update(
+        schedule={"cron": after})), base=base)
+    change_class, detail = expected.split(" — ")
+    assert changes_of(diff_report(repo)) == [
+        f"integration.schedule.changed {change_class} {EXPORT} — {detail} ⇒ {OPS}"]
 
 
 def test_config_changes_need_the_governance_approvers_at_base(tmp_path: Path) -> None:

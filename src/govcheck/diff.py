@@ -27,7 +27,7 @@ from .config import CONFIG_NAME, Config
 from .loader import Path_
 from .model import Entity, Estate
 from .report import Change, Requirement
-from .timeutil import cron_interval_seconds, cron_problem, parse_duration
+from .timeutil import Cadence, cadence_of
 
 BREAKING, MAJOR, MINOR = "breaking", "major", "minor"
 CONFIG_ENTITY = "config"
@@ -345,33 +345,33 @@ def _schedule(pair: _Pair) -> Iterator[DetectedChange]:
     before, after = pair.before("schedule"), pair.after("schedule")
     if before == after:
         return
-    old_seconds, new_seconds = _cadence_seconds(before), _cadence_seconds(after)
-    if old_seconds is None or new_seconds is None:
+    old, new = cadence_of(before), cadence_of(after)
+    arrow = _arrow(_schedule_text(before), _schedule_text(after))
+    if old is None or new is None:
         if not pair.differs("mode"):  # a mode change already covers a schedule coming or going
-            yield pair.change("integration.schedule.changed", MAJOR,
-                              f"schedule {_arrow(_schedule_text(before), _schedule_text(after))}",
+            yield pair.change("integration.schedule.changed", MAJOR, f"schedule {arrow}",
                               ("spec", "schedule"))
         return
-    if old_seconds == new_seconds and "cron" not in (before | after):
+    if old == new and "cron" not in (before | after):
         return  # the same duration spelled differently (PT60M, PT1H)
-    slower = new_seconds > old_seconds
-    detail = (f"schedule {_arrow(_schedule_text(before), _schedule_text(after))}"
-              + (" (slower)" if slower else " (faster)" if new_seconds < old_seconds else ""))
-    yield pair.change("integration.schedule.changed", MAJOR if slower else MINOR, detail,
-                      ("spec", "schedule"))
+    slower = new.slower_than(old)
+    how = " (slower" if slower else " (faster" if new.faster_than(old) else ""
+    if how:
+        how += f": {_runs(old)} → {_runs(new)} runs a day, longest gap {_gap(old)} → {_gap(new)})"
+    yield pair.change("integration.schedule.changed", MAJOR if slower else MINOR,
+                      f"schedule {arrow}{how}", ("spec", "schedule"))
 
 
-def _cadence_seconds(schedule: Any) -> float | None:
-    """How often a schedule runs, in seconds; None when it is missing or invalid."""
-    if not isinstance(schedule, dict):
-        return None
-    if "every" in schedule:
-        duration = parse_duration(schedule["every"])
-        return duration.approximate_seconds if duration is not None else None
-    cron = schedule.get("cron")
-    if isinstance(cron, str) and cron_problem(cron) is None:
-        return cron_interval_seconds(cron)
-    return None
+def _runs(cadence: Cadence) -> str:
+    return f"{cadence.runs_per_day:.3g}"
+
+
+def _gap(cadence: Cadence) -> str:
+    seconds = cadence.longest_gap
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
 
 
 def _schedule_text(schedule: Any) -> str | None:

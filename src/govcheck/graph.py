@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .findings import Finding, Severity
 from .model import Entity, Estate
+from .timeutil import describe_schedule
 
 CATEGORY_TITLES = {"crm": "CRM", "erp": "ERP", "ipaas": "iPaaS", "mobile-app": "Mobile app",
                    "marketing-automation": "Marketing automation",
@@ -117,23 +118,13 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
-
-
 def cadence(schedule: object) -> str:
-    """A schedule in a few characters: {every: PT15M} → "every 15m"; cron kept as written."""
-    if not isinstance(schedule, dict):
-        return ""
-    every, cron = schedule.get("every"), schedule.get("cron")
-    if isinstance(cron, str):
-        return f"cron {cron}"
-    if not isinstance(every, str):
-        return ""
-    match = _DURATION.match(every)
-    if match is None or not any(match.groups()):
-        return f"every {every}"
-    parts = [f"{amount}{unit}" for amount, unit in zip(match.groups(), "wdhms") if amount]
-    return f"every {' '.join(parts)}"
+    """A schedule in words ("every 15 min", "daily at 04:30"), from the same cadence code
+    that judges schedule changes; a schedule that cannot be read is shown as written."""
+    described = describe_schedule(schedule)
+    if described or not isinstance(schedule, dict):
+        return described
+    return " ".join(str(value) for value in schedule.values())
 
 
 def category_title(category: str) -> str:

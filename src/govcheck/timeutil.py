@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,31 +58,84 @@ def parse_date(text: Any) -> dt.date | None:
         return None
 
 
-def cron_problem(expression: Any) -> str | None:
-    """Why a 5-field cron expression is invalid, or None when it is valid."""
+# -- cron -------------------------------------------------------------------------------------
+
+_CRON_LABELS = ("minute", "hour", "day of month", "month", "day of week")
+_CRON_MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+                "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+                "@hourly": "0 * * * *"}
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A 5-field cron expression as the sets of values each field allows (Sunday is 0)."""
+
+    minutes: frozenset[int]
+    hours: frozenset[int]
+    days: frozenset[int]
+    months: frozenset[int]
+    weekdays: frozenset[int]
+    any_day: bool        # day of month is "*": the day is chosen by the weekday alone
+    any_weekday: bool    # day of week is "*"
+
+    def fires_on(self, day: dt.date) -> bool:
+        """Whether the expression fires on `day` (cron's rule: when both the day of month and
+        the day of week are restricted, either one matching is enough)."""
+        if day.month not in self.months:
+            return False
+        by_day, by_weekday = day.day in self.days, day.isoweekday() % 7 in self.weekdays
+        if self.any_day or self.any_weekday:
+            return by_day and by_weekday
+        return by_day or by_weekday
+
+
+def parse_cron(expression: Any) -> Cron | str:
+    """The parsed expression, or why it is not a valid 5-field cron expression (macros such
+    as @daily, ranges, steps, lists and month and weekday names are cron too)."""
     if not isinstance(expression, str):
         return "a cron expression is a string of five fields"
-    fields = expression.split()
+    text = _CRON_MACROS.get(expression.strip().lower(), expression)
+    if text.strip().startswith("@"):
+        return f"'{expression}' is not a schedule macro (@hourly, @daily, @weekly, @monthly, @yearly)"
+    fields = text.split()
     if len(fields) != 5:
         return f"'{expression}' has {len(fields)} fields; cron needs 5 (minute hour day month weekday)"
-    labels = ("minute", "hour", "day of month", "month", "day of week")
-    for text, (low, high), names, label in zip(fields, _CRON_RANGES, _CRON_NAMES, labels):
-        if not all(_cron_item_ok(item, low, high, names) for item in text.split(",")):
-            return f"'{text}' is not a valid {label} field ({low}-{high})"
-    return None
+    sets = []
+    for field_text, (low, high), names, label in zip(fields, _CRON_RANGES, _CRON_NAMES, _CRON_LABELS):
+        values = _cron_field(field_text, low, high, names)
+        if values is None:
+            return f"'{field_text}' is not a valid {label} field ({low}-{high})"
+        sets.append(values)
+    weekdays = frozenset(value % 7 for value in sets[4])
+    cron = Cron(sets[0], sets[1], sets[2], sets[3], weekdays, fields[2] == "*", fields[4] == "*")
+    if not any(cron.fires_on(_SPAN_START + dt.timedelta(days=index)) for index in range(_SPAN_DAYS)):
+        return f"'{expression}' never runs: no date has that day of the month in those months"
+    return cron
 
 
-def _cron_item_ok(item: str, low: int, high: int, names: dict[str, int]) -> bool:
-    body, _, step = item.partition("/")
-    if step and not (step.isdigit() and int(step) > 0):
-        return False
-    if body == "*":
-        return True
-    start, _, end = body.partition("-")
-    values = [_cron_value(part, names) for part in ([start, end] if end else [start])]
-    if any(value is None or not low <= value <= high for value in values):
-        return False
-    return len(values) == 1 or values[0] <= values[1]  # type: ignore[operator]
+def cron_problem(expression: Any) -> str | None:
+    """Why a cron expression is invalid, or None when it is valid."""
+    parsed = parse_cron(expression)
+    return parsed if isinstance(parsed, str) else None
+
+
+def _cron_field(text: str, low: int, high: int, names: dict[str, int]) -> frozenset[int] | None:
+    values: set[int] = set()
+    for item in text.split(","):
+        body, _, step_text = item.partition("/")
+        if step_text and not (step_text.isdigit() and int(step_text) > 0):
+            return None
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            start, end = low, high
+        else:
+            first, _, last = body.partition("-")
+            start_value, end_value = _cron_value(first, names), _cron_value(last or first, names)
+            if start_value is None or end_value is None or not low <= start_value <= end_value <= high:
+                return None
+            start, end = start_value, (high if step_text and not last else end_value)
+        values.update(range(start, end + 1, step))
+    return frozenset(values)
 
 
 def _cron_value(text: str, names: dict[str, int]) -> int | None:
@@ -90,22 +144,140 @@ def _cron_value(text: str, names: dict[str, int]) -> int | None:
     return names.get(text.lower())
 
 
-def cron_interval_seconds(expression: str) -> float:
-    """A rough cadence of a valid cron expression, for comparing schedules."""
-    minute, hour, day, month, weekday = expression.split()
-    if minute.startswith("*"):
-        return 60.0 * _step(minute)
-    if hour.startswith("*"):
-        return 3600.0 * _step(hour) / max(1, minute.count(",") + 1)
-    if day.startswith("*") and weekday == "*":
-        return 86400.0 / max(1, hour.count(",") + 1)
-    if weekday != "*":
-        return 7 * 86400.0 / max(1, weekday.count(",") + 1)
-    if month.startswith("*"):
-        return 30.44 * 86400 / max(1, day.count(",") + 1)
-    return 365.25 * 86400 / max(1, month.count(",") + 1)
+# -- cadence: how often a schedule runs ---------------------------------------------------
+
+# Two years from a Monday, a leap day included: long enough for every monthly, weekly and
+# yearly pattern to show its worst gap.
+_SPAN_START = dt.date(2024, 1, 1)
+_SPAN_DAYS = 731
+_FOREVER = float("inf")
 
 
-def _step(field: str) -> int:
-    _, _, step = field.partition("/")
-    return int(step) if step.isdigit() else 1
+@dataclass(frozen=True)
+class Cadence:
+    """How often a schedule runs: on average per day, and the longest wait between runs."""
+
+    runs_per_day: float
+    longest_gap: float          # seconds
+
+    def slower_than(self, other: Cadence) -> bool:
+        """Runs less often, or leaves a longer gap somewhere: staler data for someone."""
+        return self.runs_per_day < other.runs_per_day - 1e-9 or self.longest_gap > other.longest_gap + 1e-6
+
+    def faster_than(self, other: Cadence) -> bool:
+        return other.slower_than(self) and not self.slower_than(other)
+
+
+def cadence_of(schedule: Any) -> Cadence | None:
+    """The cadence of `{every: DURATION}` or `{cron: EXPRESSION}`; None when it is missing
+    or invalid."""
+    if not isinstance(schedule, dict):
+        return None
+    if "every" in schedule:
+        duration = parse_duration(schedule["every"])
+        if duration is None:
+            return None
+        seconds = duration.approximate_seconds
+        return Cadence(86400 / seconds, seconds)
+    parsed = parse_cron(schedule.get("cron"))
+    return _cron_cadence(parsed) if isinstance(parsed, Cron) else None
+
+
+def _cron_cadence(cron: Cron) -> Cadence:
+    minutes_of_day = sorted(hour * 60 + minute for hour in cron.hours for minute in cron.minutes)
+    days = [index for index in range(_SPAN_DAYS)
+            if cron.fires_on(_SPAN_START + dt.timedelta(days=index))]
+    if not days or not minutes_of_day:
+        return Cadence(0.0, _FOREVER)    # e.g. 30 February: never runs
+    within_day = max((b - a for a, b in itertools.pairwise(minutes_of_day)), default=0)
+    between_days = [(later - earlier) * 1440 - minutes_of_day[-1] + minutes_of_day[0]
+                    for earlier, later in zip(days, days[1:] + [days[0] + _SPAN_DAYS])]
+    longest = max(within_day, *between_days) * 60.0
+    return Cadence(len(days) * len(minutes_of_day) / _SPAN_DAYS, longest)
+
+
+def describe_schedule(schedule: Any) -> str:
+    """A schedule in words: "every 15 min", "daily at 04:30", "weekdays at 06:00",
+    "13 times a day (06:00 to 18:00)"; "" when it is missing or invalid."""
+    if not isinstance(schedule, dict):
+        return ""
+    if "every" in schedule:
+        duration = parse_duration(schedule["every"])
+        return _describe_duration(duration) if duration is not None else ""
+    parsed = parse_cron(schedule.get("cron"))
+    return _describe_cron(parsed) if isinstance(parsed, Cron) else ""
+
+
+_UNITS = ((7 * 86400, "week", "weekly"), (86400, "day", "daily"), (3600, "h", "hourly"),
+          (60, "min", "every minute"), (1, "s", "every second"))
+
+
+def _describe_duration(duration: Duration) -> str:
+    if duration.years or duration.months:
+        months = duration.years * 12 + duration.months
+        return "monthly" if months == 1 and not duration.days else f"every {_duration_text(duration)}"
+    seconds = duration.approximate_seconds
+    for size, unit, single in _UNITS:
+        if seconds % size == 0:
+            count = int(seconds // size)
+            if count == 1:
+                return single
+            return f"every {count} {unit}{'s' if unit in ('week', 'day') else ''}"
+    return f"every {seconds:g} s"
+
+
+def _duration_text(duration: Duration) -> str:
+    parts = [f"{duration.years} y" if duration.years else "",
+             f"{duration.months} months" if duration.months else "",
+             f"{duration.days} days" if duration.days else ""]
+    return " ".join(part for part in parts if part)
+
+
+_WEEKDAY_NAMES = ("Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays",
+                  "Saturdays")
+
+
+def _describe_cron(cron: Cron) -> str:
+    times = sorted((hour, minute) for hour in cron.hours for minute in cron.minutes)
+    days = _days_name(cron)
+    if len(times) <= 4:
+        return f"{days} at " + ", ".join(f"{hour:02d}:{minute:02d}" for hour, minute in times)
+    (first_hour, first_minute), (last_hour, last_minute) = times[0], times[-1]
+    span = f"{first_hour:02d}:{first_minute:02d} to {last_hour:02d}:{last_minute:02d}"
+    step = _even_step(cron.minutes, 60)
+    contiguous = max(cron.hours) - min(cron.hours) + 1 == len(cron.hours)
+    if len(cron.minutes) == 1 and len(cron.hours) == 24:
+        every = f"hourly at :{first_minute:02d}"
+    elif step is not None and contiguous:
+        every = f"every {step} min" if step > 1 else "every minute"
+        every += "" if len(cron.hours) == 24 else f" from {span}"
+    else:
+        every = f"{len(times)} times a day ({span})"
+    return every if days == "daily" else f"{every}, {days}"
+
+
+def _even_step(values: frozenset[int], size: int) -> int | None:
+    ordered = sorted(values)
+    steps = {b - a for a, b in zip(ordered, [*ordered[1:], ordered[0] + size])}
+    return steps.pop() if len(steps) == 1 else None
+
+
+def _days_name(cron: Cron) -> str:
+    """The days a cron expression runs on, in words."""
+    every_month = len(cron.months) == 12
+    if every_month and cron.any_day and cron.any_weekday:
+        return "daily"
+    if every_month and cron.any_day:
+        if cron.weekdays == frozenset({1, 2, 3, 4, 5}):
+            return "weekdays"
+        if len(cron.weekdays) <= 3:
+            return ", ".join(_WEEKDAY_NAMES[day] for day in sorted(cron.weekdays))
+    if cron.any_weekday and len(cron.days) <= 4:
+        listed = " and ".join(str(day) for day in sorted(cron.days))
+        if every_month:
+            return f"monthly on day{'s' if len(cron.days) > 1 else ''} {listed}"
+        if len(cron.months) == 1:
+            return f"yearly on {calendar.month_abbr[min(cron.months)]} {listed}"
+    matching = sum(cron.fires_on(_SPAN_START + dt.timedelta(days=index))
+                   for index in range(_SPAN_DAYS))
+    return f"on {matching * 7 / _SPAN_DAYS:.2g} days a week"
