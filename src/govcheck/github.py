@@ -88,6 +88,19 @@ def pull_request_head_sha(event_path: Path | str) -> str | None:
     return sha if isinstance(sha, str) and sha else None
 
 
+def pull_request_base_ref(event_path: Path | str) -> str | None:
+    """The branch the pull request targets (`pull_request.base.ref`).
+
+    GitHub sets `$GITHUB_BASE_REF` for `pull_request` workflows only; on
+    `pull_request_review` the event is the one place that names the base.
+    """
+    event = _load_json(Path(event_path))
+    pull_request = event.get("pull_request") if isinstance(event, dict) else None
+    base = pull_request.get("base") if isinstance(pull_request, dict) else None
+    ref = base.get("ref") if isinstance(base, dict) else None
+    return ref if isinstance(ref, str) and ref.strip() else None
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
