@@ -69,6 +69,7 @@ def test_pre_commit_hooks_are_valid() -> None:
     assert by_id["govcheck"]["entry"] == "govcheck check"
     assert by_id["govcheck-diff"]["entry"] == "govcheck diff"
     assert by_id["govcheck-diff"]["stages"] == ["pre-push"]
+    assert by_id["govcheck"]["stages"] == ["pre-commit"]  # pre-commit >= 3.2 stage names
     for hook in hooks:
         assert (hook["language"], hook["pass_filenames"], hook["require_serial"]) == (
             "python", False, True)
