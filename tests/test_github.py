@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from recorded_api import RecordedApi, Reply, serve
 
 from govcheck.errors import GovcheckError
 from govcheck.github import (
+    Limits,
     Review,
     environment_reviews,
     fetch_reviews,
@@ -44,63 +43,6 @@ def review_json(review_id: int, login: str | None, state: str, commit: str = HEA
 
 # -- a recorded API ------------------------------------------------------------------------
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: Any = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-@dataclass
-class RecordedApi:
-    """Replies by request path (with query); records every request and its headers."""
-
-    url: str = ""
-    replies: dict[str, Reply] = field(default_factory=dict)
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        api = self.server.api
-        api.requests.append((self.path, {key.lower(): value for key, value in self.headers.items()}))
-        reply = api.replies.get(self.path, Reply(404, {"message": "Not Found"}))
-        time.sleep(reply.delay)
-        body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-        try:
-            self.send_response(reply.status)
-            for name, value in {"Content-Type": "application/json", **reply.headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except OSError:
-            pass  # the client gave up (the timeout test)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    api: RecordedApi
-
-
-def serve() -> Iterator[RecordedApi]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.api = RecordedApi(url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield server.api
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture
 def api() -> Iterator[RecordedApi]:
     yield from serve()
@@ -115,14 +57,19 @@ def page_url(api: RecordedApi, page: int) -> str:
     return f"{api.url}{REVIEWS_PATH}?per_page=100&page={page}"
 
 
-def fetch(api: RecordedApi, token: str | None = TOKEN, timeout: float = 5.0) -> list[Review]:
-    return fetch_reviews(api.url, "acme/ecosystem", 7, token, timeout)
+# Short waits, so that retries and timeouts cost the suite little time.
+QUICK = Limits(request=5.0, total=10.0, retries=2, backoff=0.01)
+FIRST_PAGE = f"{REVIEWS_PATH}?per_page=100"
 
 
-def failure(api: RecordedApi, reply: Reply, timeout: float = 5.0) -> str:
-    api.replies[f"{REVIEWS_PATH}?per_page=100"] = reply
+def fetch(api: RecordedApi, token: str | None = TOKEN, limits: Limits = QUICK) -> list[Review]:
+    return fetch_reviews(api.url, "acme/ecosystem", 7, token, limits)
+
+
+def failure(api: RecordedApi, reply: Reply | list[Reply], limits: Limits = QUICK) -> str:
+    api.replies[FIRST_PAGE] = reply
     with pytest.raises(GovcheckError) as raised:
-        fetch(api, timeout=timeout)
+        fetch(api, limits=limits)
     message = str(raised.value)
     assert TOKEN not in message
     return message
@@ -200,17 +147,88 @@ def test_404_names_the_pull_request(api: RecordedApi) -> None:
     assert message.startswith("GitHub found no pull request #7 in acme/ecosystem (HTTP 404)")
 
 
-def test_a_server_error(api: RecordedApi) -> None:
+def test_a_server_error_is_asked_twice_more_then_reported(api: RecordedApi) -> None:
     message = failure(api, Reply(502, b"<html>Bad gateway</html>"))
-    assert message == ("GitHub had a server error (HTTP 502): retry later, or pass the reviews "
-                       "with --reviews FILE")
+    assert message == ("GitHub had a server error (HTTP 502, 3 attempts): retry later, or pass "
+                       "the reviews with --reviews FILE")
+    assert len(api.requests) == 3
+
+
+def test_a_passing_server_error_is_retried_away(api: RecordedApi) -> None:
+    api.replies[FIRST_PAGE] = [Reply(502, b"<html>Bad gateway</html>"),
+                               Reply(503, {"message": "Service Unavailable"}),
+                               Reply(body=[review_json(1, "alice", "APPROVED")])]
+    assert [review.reviewer_login for review in fetch(api)] == ["alice"]
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize("headers", [
+    {"retry-after": "0"},                                           # secondary rate limit
+    {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"},              # an HTTP date, passed
+    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) - 5)},
+], ids=["seconds", "http-date", "reset-passed"])
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_rate_limit_that_has_passed_is_retried(api: RecordedApi, status: int,
+                                                 headers: dict[str, str]) -> None:
+    api.replies[FIRST_PAGE] = [Reply(status, {"message": "rate limit"}, headers=headers),
+                               Reply(body=[review_json(1, "alice", "APPROVED")])]
+    assert len(fetch(api)) == 1
+    assert len(api.requests) == 2
+
+
+def test_a_retry_after_beyond_the_run_bound_is_not_waited_for(api: RecordedApi) -> None:
+    message = failure(api, Reply(403, {"message": "You have exceeded a secondary rate limit"},
+                                 headers={"retry-after": "60"}))
+    assert message == ("GitHub API rate limit reached (HTTP 403); retry after 60 seconds: "
+                       "retry later, or pass the reviews with --reviews FILE")
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 422])
+def test_client_errors_are_not_retried(api: RecordedApi, status: int) -> None:
+    failure(api, Reply(status, {"message": "no"}))
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize("reset", ["9" * 5000, "99999999999", "9" * 25, "²", "-1", "1e9"])
+def test_a_rate_limit_reset_no_calendar_holds_is_left_out(api: RecordedApi,
+                                                          reset: str) -> None:
+    message = failure(api, Reply(403, {"message": "API rate limit exceeded"}, headers={
+        "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}), limits=Limits(
+            request=5.0, total=10.0, retries=0))
+    assert message == ("GitHub API rate limit reached (HTTP 403): retry later, or pass the "
+                       "reviews with --reviews FILE")
 
 
 def test_a_slow_server_hits_the_timeout(api: RecordedApi) -> None:
-    started = time.monotonic()
-    message = failure(api, Reply(body=[], delay=2.0), timeout=0.3)
-    assert message.startswith(f"the GitHub API at {api.url} did not answer within 0.3 seconds")
-    assert time.monotonic() - started < 1.5
+    message = failure(api, Reply(body=[], delay=2.0), limits=Limits(request=0.3, total=10.0))
+    assert message == (f"the GitHub API at {api.url} did not answer within 0.3 seconds: retry, "
+                       "or pass the reviews with --reviews FILE")
+
+
+@pytest.mark.parametrize("drip_headers", [False, True], ids=["body", "headers"])
+def test_a_server_that_drips_bytes_is_cut_off_at_the_request_bound(
+        api: RecordedApi, drip_headers: bool) -> None:
+    # A byte every 20 ms resets a per-read timeout forever; the bound is on the request.
+    message = failure(api, Reply(body=[], drip=0.02, drip_headers=drip_headers),
+                      limits=Limits(request=0.5, total=10.0))
+    assert message == (f"the GitHub API at {api.url} did not answer within 0.5 seconds: retry, "
+                       "or pass the reviews with --reviews FILE")
+
+
+def test_the_whole_paginated_fetch_is_bounded(api: RecordedApi) -> None:
+    # Each page is quick, but they never end before the run's bound.
+    for page in range(1, 51):
+        path = FIRST_PAGE if page == 1 else f"{FIRST_PAGE}&page={page}"
+        api.replies[path] = Reply(body=[review_json(page, f"user{page}", "COMMENTED")],
+                                  delay=0.05,
+                                  headers={"Link": f'<{page_url(api, page + 1)}>; rel="next"'})
+    with pytest.raises(GovcheckError) as raised:
+        fetch(api, limits=Limits(request=5.0, total=0.5))
+    assert str(raised.value) == (f"the GitHub API at {api.url} did not give the reviews of pull "
+                                 "request #7 in acme/ecosystem within 0.5 seconds: retry, or "
+                                 "pass the reviews with --reviews FILE")
+    assert 1 < len(api.requests) < 50
 
 
 def test_a_closed_port_is_a_connection_error() -> None:
@@ -218,7 +236,18 @@ def test_a_closed_port_is_a_connection_error() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(GovcheckError, match="cannot reach the GitHub API at http://127.0.0.1"):
-        fetch_reviews(f"http://127.0.0.1:{port}", "acme/ecosystem", 7, TOKEN, 2.0)
+        fetch_reviews(f"http://127.0.0.1:{port}", "acme/ecosystem", 7, TOKEN, QUICK)
+
+
+def test_an_answer_nested_too_deeply(api: RecordedApi) -> None:
+    message = failure(api, Reply(body=b"[" * 100_000))
+    assert message == "the GitHub API answered with JSON nested too deeply to be reviews"
+
+
+def test_an_error_body_nested_too_deeply_still_gives_the_error(api: RecordedApi) -> None:
+    message = failure(api, Reply(401, b'{"message": ' + b"[" * 100_000))
+    assert message == ("GitHub rejected the request (HTTP 401): GITHUB_TOKEN is missing, "
+                       "expired or invalid")
 
 
 def test_an_answer_that_is_not_json(api: RecordedApi) -> None:
@@ -270,7 +299,7 @@ def test_environment_reviews_in_a_pull_request_run(api: RecordedApi, tmp_path: P
     env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url,
            "GITHUB_REPOSITORY": "acme/ecosystem", "GITHUB_EVENT_PATH": str(event)}
 
-    reviews = environment_reviews(env, timeout=5.0)
+    reviews = environment_reviews(env, QUICK)
 
     assert reviews is not None and [review.review_id for review in reviews] == [1]
     assert api.requests[0][1]["authorization"] == f"Bearer {TOKEN}"
@@ -382,6 +411,24 @@ def test_a_reviews_file_of_the_wrong_shape(tmp_path: Path, document: Any,
     with pytest.raises(GovcheckError) as raised:
         load_reviews_file(path)
     assert str(raised.value) == f"{path}: not a list of pull-request reviews: {message}"
+
+
+@pytest.mark.parametrize("nesting", [b"[" * 100_000, b'{"a":' * 100_000])
+def test_a_reviews_file_nested_too_deeply(tmp_path: Path, nesting: bytes) -> None:
+    path = tmp_path / "reviews.json"
+    path.write_bytes(nesting)
+    with pytest.raises(GovcheckError) as raised:
+        load_reviews_file(path)
+    assert str(raised.value) == (f"{path}: the JSON nests arrays or objects too deeply to be a "
+                                 "GitHub event or reviews")
+
+
+def test_an_event_file_nested_too_deeply(tmp_path: Path) -> None:
+    path = tmp_path / "event.json"
+    path.write_bytes(b'{"pull_request": ' * 100_000)
+    for read in (pull_request_number, pull_request_head_sha):
+        with pytest.raises(GovcheckError, match="nests arrays or objects too deeply"):
+            read(path)
 
 
 def test_a_missing_reviews_file(tmp_path: Path) -> None:

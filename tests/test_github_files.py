@@ -69,6 +69,7 @@ def test_pre_commit_hooks_are_valid() -> None:
     assert by_id["govcheck"]["entry"] == "govcheck check"
     assert by_id["govcheck-diff"]["entry"] == "govcheck diff"
     assert by_id["govcheck-diff"]["stages"] == ["pre-push"]
+    assert by_id["govcheck"]["stages"] == ["pre-commit"]  # pre-commit >= 3.2 stage names
     for hook in hooks:
         assert (hook["language"], hook["pass_filenames"], hook["require_serial"]) == (
             "python", False, True)
@@ -81,9 +82,12 @@ def test_action_runs_check_and_on_pull_requests_diff() -> None:
     assert action["inputs"]["token"]["default"] == "${{ github.token }}"
     assert "check --format github" in steps["check"]["run"]
     assert '--report "sarif=$SARIF"' in steps["check"]["run"]
-    assert 'diff "origin/$BASE_REF...HEAD" --format github' in steps["diff"]["run"]
+    assert 'diff "origin/$BASE_REF...$HEAD_SHA" --format github' in steps["diff"]["run"]
     assert steps["diff"]["env"]["GITHUB_TOKEN"] == "${{ inputs.token }}"
-    assert "pull_request" in steps["diff"]["if"]
+    # github.base_ref is empty on pull_request_review: base and head come from the event.
+    assert steps["diff"]["env"]["BASE_REF"] == "${{ github.event.pull_request.base.ref }}"
+    assert steps["diff"]["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
+    assert "github.event.pull_request.head.sha != ''" in steps["diff"]["if"]
 
 
 def test_action_never_pastes_inputs_into_scripts() -> None:
@@ -96,11 +100,23 @@ def test_example_workflow_fetches_history_and_uploads_sarif() -> None:
     workflow = load(PROJECT_ROOT / "examples" / "github-workflow.yml")
     steps = workflow["jobs"]["govcheck"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert steps[1]["uses"].endswith("/govcheck@v1")
+    assert steps[1]["uses"].startswith("govcheck/govcheck@")
     assert steps[2]["uses"].startswith("github/codeql-action/upload-sarif@")
     assert steps[2]["with"]["sarif_file"] == steps[1]["with"]["sarif"]
+    assert "github.event_name != 'pull_request_review'" in steps[2]["if"]
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "read",
                                        "security-events": "write"}
+
+
+def test_example_workflow_reruns_on_reviews_one_run_per_pull_request() -> None:
+    workflow = load(PROJECT_ROOT / "examples" / "github-workflow.yml")
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["pull_request"] == {"types": ["opened", "synchronize", "reopened"]}
+    assert triggers["pull_request_review"] == {"types": ["submitted", "dismissed"]}
+    assert workflow["concurrency"] == {
+        "group": "governance-${{ github.event.pull_request.number || github.ref }}",
+        "cancel-in-progress": True}
+    assert workflow["jobs"]["govcheck"]["name"] == "govcheck"  # the required check's name
 
 
 def test_ci_runs_the_tests_on_every_supported_python_and_govcheck_on_itself() -> None:

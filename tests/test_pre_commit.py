@@ -93,3 +93,23 @@ def test_hook_fails_with_the_finding_on_a_broken_estate(user_repo: Path,
     assert f"{INTEGRATION}:" in done.stdout
     assert "error GOV003" in done.stdout
     assert "[integration/website-leads-to-crm]" in done.stdout
+
+
+def test_the_readmes_pinning_command_freezes_the_newest_sha(user_repo: Path,
+                                                            hook_source: tuple[Path, str],
+                                                            pre_commit_home: Path) -> None:
+    # README, "Pinning a version": paste `rev: main`, then freeze it to the newest commit.
+    clone, sha = hook_source
+    config = user_repo / ".pre-commit-config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f"rev: {sha}", "rev: main"),
+                      encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("GIT_", "PRE_COMMIT", "GITHUB_"))}
+    environment.update(PRE_COMMIT_HOME=str(pre_commit_home), PRE_COMMIT_COLOR="never")
+
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge",
+                           "--freeze", "--repo", clone.as_uri()], check=False, cwd=user_repo,
+                          env=environment, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"rev: {sha}" in config.read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ from .github import (
     Review,
     environment_reviews,
     load_reviews_file,
+    pull_request_base_ref,
     pull_request_head_sha,
 )
 from .manifests import SourceFile, build_estate
@@ -135,7 +136,8 @@ def run_diff(options: DiffOptions, cwd: Path,
     repository = open_repository(cwd)
     try:
         revisions = repository.resolve_range(options.revision_range, options.base, options.head,
-                                             options.worktree, options.staged, environ=environ)
+                                             options.worktree, options.staged,
+                                             environ=_with_base_ref(options, environ))
         config_path = _config_path(options.config_file, cwd, repository.toplevel)
         folder = cache_folder(repository.toplevel) if options.use_cache else None
         cache = ParseCache(folder, repository.toplevel)
@@ -150,6 +152,17 @@ def run_diff(options: DiffOptions, cwd: Path,
     toplevel = repository.toplevel
     protected = {toplevel / config_path, _ecosystem_folder(toplevel, config_path, head.config)}
     return report, {path.resolve() for path in protected}
+
+
+def _with_base_ref(options: DiffOptions, environ: Mapping[str, str]) -> Mapping[str, str]:
+    """In a pull_request_review run GitHub leaves GITHUB_BASE_REF empty: take the base branch
+    from the event, so that `govcheck diff` with no range compares with the right branch."""
+    event_path = environ.get("GITHUB_EVENT_PATH")
+    if (options.revision_range or options.base or environ.get("GITHUB_BASE_REF")
+            or environ.get("GITHUB_ACTIONS") != "true" or not event_path):
+        return environ
+    base_ref = pull_request_base_ref(event_path)
+    return {**environ, "GITHUB_BASE_REF": base_ref} if base_ref else environ
 
 
 def build_report(detected: Sequence[DetectedChange], base: Snapshot, head: Snapshot,

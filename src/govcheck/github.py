@@ -6,14 +6,19 @@ Standard library only. The token is sent to the API's own origin and never print
 """
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import email.utils
 import http.client
 import json
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -25,10 +30,15 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PAGE_SIZE = 100
 MAX_PAGES = 50  # 5,000 reviews; beyond that something is wrong, and truncating is not safe
+MAX_BODY = 16 * 2**20  # one page of 100 reviews is well under 1 MiB
 
 # A review decision replaces the reviewer's earlier one; a comment does not (GitHub's rule).
 _DECISIONS = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 _REPOSITORY_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+# Header numbers worth reading: ASCII digits (str.isdigit also takes "²"), and few enough
+# that int() and the calendar can hold them.
+_SMALL_NUMBER = re.compile(r"[0-9]{1,12}")
+_BELIEVABLE_RESET = 24 * 3600  # seconds ahead
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,19 @@ def pull_request_head_sha(event_path: Path | str) -> str | None:
     return sha if isinstance(sha, str) and sha else None
 
 
+def pull_request_base_ref(event_path: Path | str) -> str | None:
+    """The branch the pull request targets (`pull_request.base.ref`).
+
+    GitHub sets `$GITHUB_BASE_REF` for `pull_request` workflows only; on
+    `pull_request_review` the event is the one place that names the base.
+    """
+    event = _load_json(Path(event_path))
+    pull_request = event.get("pull_request") if isinstance(event, dict) else None
+    base = pull_request.get("base") if isinstance(pull_request, dict) else None
+    ref = base.get("ref") if isinstance(base, dict) else None
+    return ref if isinstance(ref, str) and ref.strip() else None
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
@@ -94,6 +117,9 @@ def _load_json(path: Path) -> Any:
     except json.JSONDecodeError as error:
         raise GovcheckError(f"not valid JSON: {error.msg}", file=str(path),
                             line=error.lineno, column=error.colno) from None
+    except RecursionError:
+        raise GovcheckError("the JSON nests arrays or objects too deeply to be a GitHub "
+                            "event or reviews", file=str(path)) from None
 
 
 # -- the shape of a review -----------------------------------------------------------------
@@ -177,7 +203,19 @@ def _same_commit(commit_id: str | None, head_sha: str | None) -> bool:
 
 # -- the REST API --------------------------------------------------------------------------
 
-def environment_reviews(env: Mapping[str, str], timeout: float = 10.0) -> list[Review] | None:
+@dataclass(frozen=True)
+class Limits:
+    """How long one run may wait for GitHub, so that a slow or throttled API cannot hold a
+    pull request's check until the job's own timeout (six hours by default) kills it."""
+
+    request: float = 10.0   # one request, from connecting to its last byte
+    total: float = 60.0     # the whole fetch: every page, every retry and every wait
+    retries: int = 2        # after a 5xx, a 429 or a rate-limited 403
+    backoff: float = 1.0    # the first wait when GitHub does not say how long; it doubles
+
+
+def environment_reviews(env: Mapping[str, str],
+                        limits: Limits = Limits()) -> list[Review] | None:
     """The pull request's reviews in a GitHub Actions run; None outside a pull request."""
     event_path, repository = env.get("GITHUB_EVENT_PATH"), env.get("GITHUB_REPOSITORY")
     if not event_path or not repository:
@@ -186,14 +224,15 @@ def environment_reviews(env: Mapping[str, str], timeout: float = 10.0) -> list[R
     if number is None:
         return None
     api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
-    return fetch_reviews(api_url, repository, number, env.get("GITHUB_TOKEN"), timeout)
+    return fetch_reviews(api_url, repository, number, env.get("GITHUB_TOKEN"), limits)
 
 
 def fetch_reviews(api_url: str, repository: str, number: int, token: str | None,
-                  timeout: float = 10.0) -> list[Review]:
-    """Every review of pull request `number` in `repository` ("owner/name"), all pages."""
+                  limits: Limits = Limits()) -> list[Review]:
+    """Every review of pull request `number` in `repository` ("owner/name"), all pages,
+    within `limits.total` seconds."""
     url: str | None = _reviews_url(api_url, repository, number)
-    client = _Client(api_url, _token(token), timeout, f"pull request #{number} in {repository}")
+    client = _Client(api_url, _token(token), limits, f"pull request #{number} in {repository}")
     pages: list[Any] = []
     while url is not None:
         if len(pages) == MAX_PAGES:
@@ -225,43 +264,199 @@ def _token(token: str | None) -> str | None:
     return token or None
 
 
-class _Client:
-    """GET requests to one API origin, with the token, and errors as sentences."""
+@dataclass(frozen=True)
+class _Answer:
+    """An HTTP response read in full: any status, its headers and its body."""
 
-    def __init__(self, api_url: str, token: str | None, timeout: float, subject: str) -> None:
+    status: int
+    headers: Message
+    body: bytes
+
+
+class _Client:
+    """GET requests to one API origin, with the token, retries, one deadline for the whole
+    fetch, and errors as sentences."""
+
+    def __init__(self, api_url: str, token: str | None, limits: Limits, subject: str) -> None:
         self.origin = _origin(api_url)
         self.subject = subject
-        self.timeout = timeout
+        self.limits = limits
+        self.expires = time.monotonic() + limits.total
         self.headers = {"Accept": "application/vnd.github+json",
                         "X-GitHub-Api-Version": API_VERSION, "User-Agent": "govcheck"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
-        self.opener = urllib.request.build_opener(_SameOriginRedirects())
 
     def get_page(self, url: str) -> tuple[Any, str | None]:
         """One page of JSON and the URL of the next page, if any."""
         if _origin(url) != self.origin:  # the token must not travel to another host
             raise GovcheckError(f"the GitHub API pointed to another host ({_origin(url)}) "
                                 "for the next page: refused")
+        answer, attempts = self._get_with_retries(url)
+        if not 200 <= answer.status < 300:
+            raise _http_error(answer, self.subject, attempts)
+        return _parse_body(answer.body), _next_link(answer.headers.get("Link"))
+
+    def _get_with_retries(self, url: str) -> tuple[_Answer, int]:
+        """The first answer worth keeping: a transient failure (5xx, rate limit) is asked
+        again after the wait GitHub names, or a growing backoff, while time remains."""
+        attempt = 0
+        while True:
+            answer = self._get(url)
+            wait = _retry_wait(answer, attempt, self.limits)
+            if wait is None or wait >= self._remaining():
+                return answer, attempt + 1
+            time.sleep(wait)
+            attempt += 1
+
+    def _remaining(self) -> float:
+        return self.expires - time.monotonic()
+
+    def _get(self, url: str) -> _Answer:
+        """One GET, bounded as a whole: a socket timeout restarts with every byte received,
+        so a server that drips bytes is cut off by a watchdog instead."""
+        total_binds = self._remaining() < self.limits.request
+        budget = min(self.limits.request, self._remaining())
+        if budget <= 0:
+            raise self._too_slow(total_binds)
+        watchdog = _Watchdog()
+        opener = urllib.request.build_opener(_SameOriginRedirects(), _HTTPHandler(watchdog),
+                                             _HTTPSHandler(watchdog))
         request = urllib.request.Request(url, headers=self.headers, method="GET")
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                body, link = response.read(), response.headers.get("Link")
-        except urllib.error.HTTPError as error:
-            raise _http_error(error, self.subject) from None
+            with watchdog.armed(budget):
+                answer = _receive(opener, request, budget)
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException,
                 OSError) as error:
+            if watchdog.fired or _is_timeout(error):
+                raise self._too_slow(total_binds) from None
             raise self._connection_error(error) from None
-        return _parse_body(body), _next_link(link)
+        if watchdog.fired:  # a body cut short can still look complete
+            raise self._too_slow(total_binds)
+        return answer
+
+    def _too_slow(self, total: bool) -> GovcheckError:
+        if total:
+            return GovcheckError(f"the GitHub API at {self.origin} did not give the reviews of "
+                                 f"{self.subject} within {self.limits.total:g} seconds: retry, "
+                                 "or pass the reviews with --reviews FILE")
+        return GovcheckError(f"the GitHub API at {self.origin} did not answer within "
+                             f"{self.limits.request:g} seconds: retry, or pass the reviews "
+                             "with --reviews FILE")
 
     def _connection_error(self, error: BaseException) -> GovcheckError:
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        if isinstance(reason, TimeoutError):
-            return GovcheckError(f"the GitHub API at {self.origin} did not answer within "
-                                 f"{self.timeout:g} seconds: retry, or pass the reviews "
-                                 "with --reviews FILE")
         return GovcheckError(f"cannot reach the GitHub API at {self.origin}: "
                              f"{_describe(reason)}")
+
+
+def _receive(opener: urllib.request.OpenerDirector, request: urllib.request.Request,
+             timeout: float) -> _Answer:
+    """The whole answer, an error status included (its body carries GitHub's message)."""
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return _Answer(response.status, response.headers, _read_body(response))
+    except urllib.error.HTTPError as error:
+        with error:
+            return _Answer(error.code, error.headers, _read_body(error))
+
+
+def _read_body(response: Any) -> bytes:
+    body: bytes = response.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise GovcheckError(f"the GitHub API answered with more than {MAX_BODY // 2**20} MiB "
+                            "for one page of reviews: refused")
+    return body
+
+
+def _is_timeout(error: BaseException) -> bool:
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    return isinstance(reason, TimeoutError)
+
+
+class _Watchdog:
+    """Shuts a request's sockets down when its time is up, which ends a blocked read at
+    once, wherever the server is in its answer."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def armed(self, seconds: float) -> Iterator[None]:
+        timer = threading.Timer(seconds, self._fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def watch(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(connection)
+            fired = self.fired
+        if fired:
+            _shut_down(connection)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for connection in sockets:
+            _shut_down(connection)
+
+
+def _shut_down(connection: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, also for TLS: it wakes the reader in the other thread
+        # without touching the TLS state that reader is using.
+        socket.socket.shutdown(connection, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing left to stop
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    watchdog: _Watchdog
+
+    def connect(self) -> None:
+        super().connect()
+        self.watchdog.watch(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    watchdog: _Watchdog
+
+    def connect(self) -> None:
+        super().connect()
+        self.watchdog.watch(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, **options: Any) -> http.client.HTTPConnection:
+            watched = _WatchedHTTPConnection(host, **options)
+            watched.watchdog = self.watchdog
+            return watched
+        return self.do_open(connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, **options: Any) -> http.client.HTTPSConnection:
+            watched = _WatchedHTTPSConnection(host, **options)
+            watched.watchdog = self.watchdog
+            return watched
+        return self.do_open(connection, req)
 
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
@@ -285,6 +480,9 @@ def _parse_body(body: bytes) -> Any:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise GovcheckError("the GitHub API answered with something that is not JSON") from None
+    except RecursionError:
+        raise GovcheckError("the GitHub API answered with JSON nested too deeply to be "
+                            "reviews") from None
 
 
 def _next_link(header: str | None) -> str | None:
@@ -296,15 +494,64 @@ def _next_link(header: str | None) -> str | None:
     return None
 
 
-def _http_error(error: urllib.error.HTTPError, subject: str) -> GovcheckError:
-    status, headers = error.code, error.headers
-    said = _github_message(error)
+# -- when to ask again, and what to say when giving up -------------------------------------
+
+def _retry_wait(answer: _Answer, attempt: int, limits: Limits) -> float | None:
+    """Seconds to wait before asking again; None when asking again cannot help."""
+    if attempt >= limits.retries or not _transient(answer):
+        return None
+    told = _seconds_to_wait(answer.headers)
+    return told if told is not None else limits.backoff * 2 ** attempt
+
+
+def _transient(answer: _Answer) -> bool:
+    status = answer.status
+    return status >= 500 or status == 429 or (status == 403 and _rate_limited(answer.headers))
+
+
+def _seconds_to_wait(headers: Message) -> float | None:
+    """What GitHub asks for: `Retry-After` (secondary limits), else the primary limit's
+    reset time when no requests are left."""
+    retry_after = _retry_after(headers)
+    if retry_after is not None:
+        return retry_after
+    reset = _reset_time(headers)
+    if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
+        return max(0.0, reset - time.time())
+    return None
+
+
+def _retry_after(headers: Message) -> float | None:
+    """`Retry-After` in seconds: a number of seconds or an HTTP date; None if unreadable."""
+    value = (headers.get("retry-after") or "").strip()
+    if _SMALL_NUMBER.fullmatch(value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def _reset_time(headers: Message) -> int | None:
+    """`x-ratelimit-reset` (epoch seconds); None when absent or beyond any sensible date."""
+    value = (headers.get("x-ratelimit-reset") or "").strip()
+    return int(value) if _SMALL_NUMBER.fullmatch(value) else None
+
+
+def _http_error(answer: _Answer, subject: str, attempts: int) -> GovcheckError:
+    status, headers = answer.status, answer.headers
+    said = _github_message(answer.body)
+    tried = f", {attempts} attempts" if attempts > 1 else ""
     if status == 401:
         return GovcheckError(f"GitHub rejected the request (HTTP 401{said}): GITHUB_TOKEN is "
                              "missing, expired or invalid")
     if status == 429 or (status == 403 and _rate_limited(headers)):
-        return GovcheckError(f"GitHub API rate limit reached (HTTP {status}){_when(headers)}: "
-                             "retry later, or pass the reviews with --reviews FILE")
+        return GovcheckError(f"GitHub API rate limit reached (HTTP {status}{tried})"
+                             f"{_when(headers)}: retry later, or pass the reviews with "
+                             "--reviews FILE")
     if status == 403:
         return GovcheckError(f"GitHub refused to list the reviews of {subject} (HTTP 403{said}):"
                              " give the token the 'pull-requests: read' permission")
@@ -312,8 +559,8 @@ def _http_error(error: urllib.error.HTTPError, subject: str) -> GovcheckError:
         return GovcheckError(f"GitHub found no {subject} (HTTP 404): check GITHUB_REPOSITORY "
                              "and the number, and that the token can see the repository")
     if status >= 500:
-        return GovcheckError(f"GitHub had a server error (HTTP {status}): retry later, or pass "
-                             "the reviews with --reviews FILE")
+        return GovcheckError(f"GitHub had a server error (HTTP {status}{tried}): retry later, "
+                             "or pass the reviews with --reviews FILE")
     return GovcheckError(f"GitHub answered HTTP {status}{said} for the reviews of {subject}")
 
 
@@ -322,22 +569,23 @@ def _rate_limited(headers: Message) -> bool:
 
 
 def _when(headers: Message) -> str:
-    retry_after = headers.get("retry-after", "")
-    if retry_after.isdigit():
+    retry_after = (headers.get("retry-after") or "").strip()
+    if _SMALL_NUMBER.fullmatch(retry_after):
         return f"; retry after {int(retry_after)} seconds"
-    reset = headers.get("x-ratelimit-reset", "")
-    if reset.isdigit():
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(reset)))
-        minutes = max(0, round((int(reset) - time.time()) / 60))
-        return f"; it resets at {stamp} (in about {minutes} minutes)"
-    return ""
+    reset = _reset_time(headers)
+    # GitHub's limits reset within the hour: a reset days away is garbage, not advice.
+    if reset is None or reset - time.time() > _BELIEVABLE_RESET:
+        return ""
+    stamp = dt.datetime.fromtimestamp(reset, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    minutes = max(0, round((reset - time.time()) / 60))
+    return f"; it resets at {stamp} (in about {minutes} minutes)"
 
 
-def _github_message(error: urllib.error.HTTPError) -> str:
-    """GitHub's own explanation from the error body, on one short line."""
+def _github_message(body: bytes) -> str:
+    """GitHub's own explanation from an error body, on one short line."""
     try:
-        message = json.loads(error.read()).get("message")
-    except (ValueError, AttributeError, OSError, http.client.HTTPException):
+        message = json.loads(body).get("message")
+    except (ValueError, AttributeError, RecursionError):
         return ""
     if not isinstance(message, str) or not message.strip():
         return ""
