@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -150,10 +151,14 @@ def test_a_tag_signed_with_another_key_does_not_count(tmp_path: Path,
 
 @pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
 def test_an_approval_signed_with_a_listed_gpg_key_counts(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         request: pytest.FixtureRequest) -> None:
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
+    request.addfinalizer(lambda: subprocess.run(["gpgconf", "--kill", "gpg-agent"],
+                                                env={**os.environ, "GNUPGHOME": str(home)},
+                                                check=False, capture_output=True))
     subprocess.run(["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key",
                     "Jane <jane@example.com>", "ed25519", "sign", "never"], check=True,
                    capture_output=True)
