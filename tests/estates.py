@@ -6,8 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-from govcheck.project import open_project, run_check
-from govcheck.report import CheckReport
+from govcheck.app.project import open_project, run_check
+from govcheck.changes.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from estates import copy_example_estate
 
-from govcheck.cache import ParseCache, Seal, key_file
-from govcheck.project import open_project, run_check
+from govcheck.app.project import open_project, run_check
+from govcheck.load.cache import ParseCache, Seal, key_file
 
 AS_OF = dt.date(2027, 1, 15)
 
@@ -139,7 +139,7 @@ def test_the_last_result_is_not_reused_when_an_input_changed(estate: Path, tmp_p
 
 
 def test_cache_key_is_the_content_not_the_name(tmp_path: Path) -> None:
-    from govcheck.manifests import SourceFile
+    from govcheck.load.discover import SourceFile
 
     assert ParseCache.key(SourceFile("a.yaml", b"x: 1\n")) == ParseCache.key(SourceFile("b.yaml", b"x: 1\n"))
     assert ParseCache.key(SourceFile("a.yaml", b"x: 1\n")) != ParseCache.key(SourceFile("a.yaml", b"x: 2\n"))
@@ -193,7 +193,7 @@ LEAD = Path("ecosystem") / "datasets" / "lead.yaml"
 
 
 def _lead_key(root: Path) -> str:
-    from govcheck.manifests import SourceFile
+    from govcheck.load.discover import SourceFile
 
     return ParseCache.key(SourceFile(LEAD.as_posix(), (root / LEAD).read_bytes()))
 
@@ -336,7 +336,7 @@ def test_a_planted_cache_cannot_hide_a_change_from_diff(tmp_path: Path,
     lead = "ecosystem/datasets/lead.yaml"
     before = [change.type for change in diff_report(repo).changes]
     assert before == ["dataset.field.removed"]
-    from govcheck.manifests import SourceFile
+    from govcheck.load.discover import SourceFile
 
     base_key, head_key = (ParseCache.key(SourceFile(lead, repo.git("show", f"{rev}:{lead}").encode()))
                           for rev in ("HEAD~1", "HEAD"))

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from govcheck.loader import load_bytes
+from govcheck.load.documents import load_bytes
 
 GOVCHECK = str(Path(sys.executable).parent / "govcheck")
 REPO = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ import pytest
 from diff_helpers import CONFIG, Manifests, changed_estate, diff_report, starter
 from git_helpers import isolate_git
 
-from govcheck.report import Change, DiffReport
+from govcheck.changes.report import Change, DiffReport
 
 
 @pytest.fixture(autouse=True)
@@ -311,5 +311,5 @@ def test_changes_are_located_in_head_and_removals_in_base(tmp_path: Path) -> Non
 
 
 def _range(spec: str) -> Any:
-    from govcheck.diff_cli import DiffOptions
+    from govcheck.cli.diff import DiffOptions
     return DiffOptions(spec)

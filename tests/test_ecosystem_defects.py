@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from estates import copy_example_estate
 
-from govcheck.project import open_project, run_check
+from govcheck.app.project import open_project, run_check
 
 AS_OF = dt.date(2027, 1, 15)
 LEADS = "ecosystem/integrations/website-leads-to-crm.yaml"
@@ -119,7 +119,7 @@ def test_the_example_estate_is_clean(tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_planted_defect() -> None:
-    from govcheck.policy import load_rules
+    from govcheck.rules.policy import load_rules
 
     assert sorted({plant.rule for plant in PLANTS}) == sorted(load_rules())
 

@@ -15,9 +15,9 @@ import pytest
 from diff_helpers import DiffRepo, Manifests, new_repo, remove_phone, starter
 from git_helpers import isolate_git
 
-from govcheck.diff_cli import DiffOptions, run_diff
-from govcheck.formats import DIFF_FORMATS, formatter
-from govcheck.report import DiffReport, FormatOptions
+from govcheck.changes.report import DiffReport, FormatOptions
+from govcheck.cli.diff import DiffOptions, run_diff
+from govcheck.outputs import DIFF_FORMATS, formatter
 
 LEAD = "dataset/lead"
 AUTHOR = "authored a commit in the range: nobody approves their own change"
@@ -277,8 +277,8 @@ def test_the_json_report_lists_the_evidence(discarded: DiffReport) -> None:
 
 
 def test_the_defaults_leave_trailers_off_in_the_example_estate_and_init(tmp_path: Path) -> None:
-    from govcheck.config import SIGNOFF_SOURCES, load_config
-    from govcheck.starter import write_starter
+    from govcheck.app.starter import write_starter
+    from govcheck.load.config import SIGNOFF_SOURCES, load_config
 
     root = Path(__file__).resolve().parent.parent
     assert SIGNOFF_SOURCES == ("github", "signed", "cli")

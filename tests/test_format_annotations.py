@@ -7,9 +7,16 @@ from pathlib import Path
 
 from estates import planted_report
 
-from govcheck.findings import Finding, Severity
-from govcheck.formats import CHECK_FORMATS, DIFF_FORMATS, formatter
-from govcheck.formats.annotations import (
+from govcheck.changes.report import (
+    Change,
+    CheckReport,
+    DiffReport,
+    FormatOptions,
+    Requirement,
+)
+from govcheck.model.findings import Finding, Severity
+from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, formatter
+from govcheck.outputs.annotations import (
     check_github,
     check_step_summary,
     diff_github,
@@ -18,8 +25,7 @@ from govcheck.formats.annotations import (
     escape_property,
     requirement_text,
 )
-from govcheck.policy import Rule
-from govcheck.report import Change, CheckReport, DiffReport, FormatOptions, Requirement
+from govcheck.rules.policy import Rule
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 23)

@@ -14,17 +14,23 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the venv
 import pytest
 from estates import planted_estate, planted_report
 
-from govcheck.findings import Finding, Severity
-from govcheck.formats import CHECK_FORMATS, DIFF_FORMATS, formatter
-from govcheck.formats.sarif import (
+from govcheck.app.project import open_project, run_check
+from govcheck.changes.report import (
+    Change,
+    CheckReport,
+    DiffReport,
+    FormatOptions,
+    Requirement,
+)
+from govcheck.model.findings import Finding, Severity
+from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, formatter
+from govcheck.outputs.sarif import (
     FINGERPRINT_KEY,
     artifact_uri,
     check_sarif,
     diff_sarif,
 )
-from govcheck.policy import Rule
-from govcheck.project import open_project, run_check
-from govcheck.report import Change, CheckReport, DiffReport, FormatOptions, Requirement
+from govcheck.rules.policy import Rule
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0.json").read_text("utf-8"))

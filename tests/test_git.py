@@ -1,4 +1,4 @@
-"""govcheck.git against real git repositories built in tmp_path."""
+"""govcheck.integrations.git against real git repositories built in tmp_path."""
 from __future__ import annotations
 
 import subprocess
@@ -8,7 +8,7 @@ import pytest
 from git_helpers import GitRepo, isolate_git
 
 from govcheck.errors import GovcheckError
-from govcheck.git import GitFile, Repository, Revision, open_repository
+from govcheck.integrations.git import GitFile, Repository, Revision, open_repository
 
 
 @pytest.fixture(autouse=True)

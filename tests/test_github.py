@@ -1,4 +1,4 @@
-"""govcheck.github against a real HTTP server on 127.0.0.1 serving recorded-style responses."""
+"""govcheck.integrations.github against a real HTTP server on 127.0.0.1 serving recorded-style responses."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ import pytest
 from recorded_api import RecordedApi, Reply, serve
 
 from govcheck.errors import GovcheckError
-from govcheck.github import (
+from govcheck.integrations.github import (
     Limits,
     Review,
     environment_reviews,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govcheck.graph import (
+from govcheck.views.graph import (
     EcosystemMap,
     Edge,
     Node,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from govcheck.loader import MAX_FILE_BYTES, load_bytes
+from govcheck.load.documents import MAX_FILE_BYTES, load_bytes
 
 
 def load(text: str | bytes) -> tuple[list[Any], list[tuple[str, int, int, str]]]:

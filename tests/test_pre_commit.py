@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from govcheck.starter import write_starter
+from govcheck.app.starter import write_starter
 
 pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install pre-commit)")
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from govcheck.cli import cli
-from govcheck.policy import load_rules
+from govcheck.rules.policy import load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

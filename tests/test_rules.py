@@ -1,5 +1,5 @@
 """Rule cases as data: tests/rules/gov0NN.yaml, one file per built-in rule, run by the same
-code as `govcheck rules --test` (govcheck.rule_cases: the case format is documented there).
+code as `govcheck rules --test` (govcheck.rules.cases: the case format is documented there).
 
 Each case must report exactly its findings and nothing else (one defect, one finding). A case
 with `xfail:` records a known difference between the engine and the contract; it must fail
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from govcheck import rule_cases
-from govcheck.policy import load_rules
+from govcheck.rules import cases as rule_cases
+from govcheck.rules.policy import load_rules
 
 RULES_DIR = Path(__file__).parent / "rules"
 BASE = rule_cases.read_case_file(RULES_DIR / rule_cases.BASE_NAME)

@@ -9,10 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from govcheck.loader import load_bytes
-from govcheck.policy import POLICY_SCHEMA
-from govcheck.schema import KINDS, config_schema, kind_schema
-from govcheck.schema_gate import compile_gate
+from govcheck.load.documents import load_bytes
+from govcheck.load.schema import KINDS, config_schema, kind_schema
+from govcheck.load.schema.gate import compile_gate
+from govcheck.rules.policy import POLICY_SCHEMA
 
 ECOSYSTEM = Path(__file__).resolve().parent.parent / "ecosystem"
 ODD_VALUES: list[Any] = [None, True, 0, 1.5, "", "x", "NO", "2026-02-30", "P6M", [], ["a", "a"], {},

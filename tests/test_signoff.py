@@ -19,9 +19,9 @@ from diff_helpers import (
 )
 from git_helpers import isolate_git
 
-from govcheck.diff_cli import DiffOptions
+from govcheck.changes.report import DiffReport
+from govcheck.cli.diff import DiffOptions
 from govcheck.errors import GovcheckError
-from govcheck.report import DiffReport
 
 LEAD = "dataset/lead"
 RANGE = "HEAD~1..HEAD"

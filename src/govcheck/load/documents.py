@@ -1,0 +1,354 @@
+"""Safe YAML loading with a line and column for every node.
+
+Documents are composed (never constructed) with libyaml when it is present, then turned into
+plain Python values under YAML 1.2 core-schema rules: only true/false are booleans, dates stay
+strings, merge keys are reported instead of expanded, duplicate keys and language tags are
+errors, and alias expansion is bounded.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from govcheck.model.document import Document, LoadProblem, Path_, Position
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_ALIAS_NODES = 10_000
+MAX_DEPTH = 100
+
+_PLAIN = "tag:govcheck:plain"
+_STR = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+                  "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+                  "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+                  ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
+
+
+class _ComposeLoader(_BaseLoader):
+    """Tags every untagged node by its style only; values are resolved by `_scalar`."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        if kind is yaml.MappingNode:
+            return "tag:yaml.org,2002:map"
+        return "tag:yaml.org,2002:seq"
+
+
+class _Source:
+    """A file's text (or its bytes, decoded when needed), kept so that positions can be
+    worked out on demand."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text = text
+        self._positions: dict[int, tuple[dict[Path_, Position], dict[Path_, Position]]] | None = None
+
+    def located(self, index: int) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+        if self._positions is None:
+            self._positions = {}
+            text = self.text
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+            try:
+                for number, node in enumerate(_compose_all(text)):
+                    if node is not None:
+                        self._positions[number] = _locate(node)
+            except yaml.YAMLError:
+                pass  # positions of the documents before the error are kept
+        return self._positions.get(index, ({}, {}))
+
+
+def source_of(data: bytes) -> _Source:
+    """Where the documents of a cached file find their positions when asked."""
+    return _Source(data)
+
+
+def _locate(node: yaml.Node) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+    converter = _Converter(record=True)
+    try:
+        converter.convert(node, (), 0, False)
+    except _Refused:
+        pass  # reported by the first load; the positions reached so far are still right
+    return converter.positions, converter.key_positions
+
+
+class _Refused(Exception):
+    """A node govcheck will not take; the rest of the document is still read."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+class _Unreadable(_Refused):
+    """A document that cannot be read at all (recursion, alias bomb, absurd depth)."""
+
+
+def _pos(node: yaml.Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value: str = node.value
+    tag: str = node.tag
+    if tag == _STR:
+        return value
+    if tag == _PLAIN:
+        return _core_schema(value)
+    if tag.startswith(_CORE):
+        return _explicit(node, tag[len(_CORE):], value)
+    raise _Refused(node, _tag_refused(tag))
+
+
+def _tag_refused(tag: str) -> str:
+    shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return f"tag '{shown}' is not allowed: manifests hold plain data, no language-specific types"
+
+
+_MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+
+
+def _core_schema(value: str) -> Any:
+    if value and value[0] not in _MAYBE_NOT_STRING:
+        return value  # the common case: plain text
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value, 0)
+    if _INT_HEX.match(value):
+        return int(value, 0)
+    if _FLOAT.match(value):
+        return float(value)
+    if value in _FLOAT_SPECIAL:
+        return _FLOAT_SPECIAL[value]
+    return value
+
+
+_EXPLICIT_TYPES: dict[str, type | tuple[type, ...]] = {
+    "null": type(None), "bool": bool, "int": int, "float": (float, int)}
+
+
+def _explicit(node: yaml.ScalarNode, name: str, value: str) -> Any:
+    if name in ("str", "timestamp"):
+        return value
+    resolved = _core_schema(value)
+    wanted = _EXPLICIT_TYPES.get(name)
+    if wanted is None:
+        raise _Refused(node, _tag_refused(node.tag))
+    if not isinstance(resolved, wanted) or (name == "int" and isinstance(resolved, bool)):
+        raise _Refused(node, f"'{value}' is not a valid !!{name}")
+    return float(resolved) if name == "float" and isinstance(resolved, (int, float)) else resolved
+
+
+class _Converter:
+    """Walks a composed node graph into plain values (recording positions when asked)."""
+
+    def __init__(self, record: bool = False) -> None:
+        self.record = record
+        self.positions: dict[Path_, Position] = {}
+        self.key_positions: dict[Path_, Position] = {}
+        self.seen: set[int] = set()      # collections converted so far
+        self.open: set[int] = set()      # collections being converted: a repeat is recursion
+        self.alias_nodes = 0
+        self.refused: list[_Refused] = []   # nodes left out; the document is marked damaged
+
+    def convert(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
+        if self.record:
+            self.positions.setdefault(path, _pos(node))
+        if node.__class__ is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            return _core_schema(node.value) if tag == _PLAIN else self._tagged(node)
+        return self._collection(node, path, depth, via_alias)
+
+    def _tagged(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return _scalar(node)
+        except _Refused as refused:
+            self.refused.append(refused)
+            return None
+
+    def _collection(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
+        identity = id(node)
+        if identity in self.open:
+            raise _Unreadable(node, "an alias refers to the node that contains it (recursive alias)")
+        if depth > MAX_DEPTH:
+            raise _Unreadable(node, f"nesting deeper than {MAX_DEPTH} levels")
+        if via_alias or identity in self.seen:
+            via_alias = True
+            self.alias_nodes += len(node.value) + 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise _Unreadable(node, f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                                     "(a 'billion laughs' document?)")
+        self.seen.add(identity)
+        self.open.add(identity)
+        try:
+            if node.__class__ is yaml.SequenceNode:
+                self._check_collection_tag(node, "seq")
+                return [self.convert(item, path + (i,) if self.record else path, depth + 1,
+                                     via_alias) for i, item in enumerate(node.value)]
+            self._check_collection_tag(node, "map")
+            assert isinstance(node, yaml.MappingNode)
+            return self._mapping(node, path, depth, via_alias)
+        finally:
+            self.open.discard(identity)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
+                 via_alias: bool) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            try:
+                key = _key(key_node)
+                if key in result:
+                    raise _Refused(key_node, _duplicate(node, key))
+            except _Refused as refused:
+                self.refused.append(refused)  # never last-one-wins: the first value stays
+                continue
+            child = path + (key,) if self.record else path
+            if self.record:
+                self.key_positions[child] = _pos(key_node)
+            result[key] = self.convert(value_node, child, depth + 1, via_alias)
+        return result
+
+
+    def _check_collection_tag(self, node: yaml.Node, name: str) -> None:
+        if node.tag not in (_CORE + name, _CORE + "o" + name):
+            self.refused.append(_Refused(node, _tag_refused(node.tag)))
+
+
+def _duplicate(node: yaml.MappingNode, key: str) -> str:
+    first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == key)
+    return f"duplicate key '{key}' (first at line {_pos(first)[0]}): keys must be unique"
+
+
+def _key(node: yaml.Node) -> str:
+    if node.__class__ is not yaml.ScalarNode:
+        raise _Refused(node, "a mapping key must be a plain scalar")
+    if node.tag == _PLAIN and node.value == "<<":
+        raise _Refused(node, "merge keys ('<<') are not expanded: write the keys out")
+    if node.tag not in (_PLAIN, _STR):
+        _scalar(node)  # refuses disallowed tags with their own message
+    return str(node.value)
+
+
+def decode(file: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
+    """Bytes to text: UTF-8 (a BOM is allowed); binary and other encodings are reported."""
+    if b"\x00" in data:
+        return None, LoadProblem(file, 1, 1, "binary file (contains NUL bytes), not a YAML manifest")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, LoadProblem(file, line, column,
+                                 f"not valid UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8")
+    return text, None
+
+
+def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
+    """Every non-empty document of one file, and what stopped any of them loading."""
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    text = text.replace("\r\n", "\n")
+    source = _Source(text)
+    try:
+        for index, node in enumerate(_compose_all(text)):
+            if node is None:
+                continue
+            document = Document(file, index, None, _pos(node), source)
+            converter = _Converter()
+            try:
+                document.data = converter.convert(node, (), 0, False)
+            except _Unreadable as unreadable:
+                problems.append(_problem(file, unreadable, ""))
+                continue
+            document.damaged = bool(converter.refused)
+            problems.extend(_problem(file, refused, entity_key(document.data))
+                            for refused in converter.refused)
+            if document.data is not None:
+                documents.append(document)
+    except yaml.MarkedYAMLError as error:
+        problems.append(_syntax_problem(file, error, text))
+    except yaml.YAMLError as error:
+        problems.append(LoadProblem(file, 1, 1, f"YAML error: {error}"))
+    return documents, problems
+
+
+def _problem(file: str, refused: _Refused, entity: str) -> LoadProblem:
+    line, column = _pos(refused.node)
+    return LoadProblem(file, line, column, refused.message, entity)
+
+
+def entity_key(data: Any) -> str:
+    """"kind/name" of a manifest document, or "" when it does not name both."""
+    if not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
+        return ""
+    kind, name = data.get("kind"), data["metadata"].get("name")
+    return f"{kind.lower()}/{name}" if isinstance(kind, str) and isinstance(name, str) else ""
+
+
+def _compose_all(text: str) -> Iterator[yaml.Node | None]:
+    loader = _ComposeLoader(text)
+    try:
+        while loader.check_node():
+            yield loader.get_node()
+    finally:
+        loader.dispose()
+
+
+# What usually causes libyaml's terser complaints, said as what to do about them.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", ("check this line's indentation against the lines "
+                                       "above, or quote a value that contains ': '")),
+    ("did not find expected key", ("check the indentation: this line does not line up with "
+                                  "the keys above it")),
+    ("could not find expected ':'", "a key needs ': ' after it; quote a value that spans lines"),
+)
+
+
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError, text: str) -> LoadProblem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = error.problem or "invalid YAML"
+    if error.context:
+        what = f"{error.context}: {what}" if "while" not in error.context else f"{what} ({error.context})"
+    return LoadProblem(file, line, column, f"YAML syntax error: {what}{_hint(what, text, line, column)}")
+
+
+def _hint(what: str, text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if line <= len(lines) and "\t" in lines[line - 1][:column]:
+        return ": indent with spaces, YAML does not allow tabs"
+    return next((f": {hint}" for cause, hint in _SYNTAX_HINTS if cause in what), "")
+
+
+def load_bytes(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES
+               ) -> tuple[list[Document], list[LoadProblem]]:
+    if len(data) > max_bytes:
+        return [], [LoadProblem(file, 1, 1, f"file is {len(data):,} bytes, over the "
+                                            f"{max_bytes:,}-byte limit for a manifest: split it")]
+    text, problem = decode(file, data)
+    if problem is not None or text is None:
+        return [], [problem] if problem else []
+    return load_text(file, text)

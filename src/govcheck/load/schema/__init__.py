@@ -1,0 +1,168 @@
+"""JSON Schemas of the manifest kinds and of govcheck.yaml, and validation against them.
+
+The schemas are package data (`govcheck/load/schema/*.json`). A property annotated with
+`x-govcheck-rule` is a governance field: when it is missing or of the wrong shape, the named
+rule reports it, so schema validation stays silent there (one defect, one finding).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from govcheck.model.document import Path_, SchemaProblem
+
+API_VERSION = "govcheck/v1"
+KINDS = ("Team", "Person", "System", "Dataset", "Integration")
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+SCHEMA_BASE = "https://govcheck.dev/schemas/v1/"
+GOVERNED = "x-govcheck-rule"
+_TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
+               int: "a number", float: "a number", type(None): "empty"}
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files(__name__).joinpath(f"{name}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def kind_schema(kind: str) -> dict[str, Any]:
+    """The whole-document schema of one kind, self-contained (for editors and validation)."""
+    common = _read("common")["definitions"]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{SCHEMA_BASE}{kind.lower()}.json",
+        "title": f"govcheck {kind}",
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"const": kind},
+            "metadata": {"$ref": "#/definitions/metadata"},
+            "spec": _read(kind.lower()),
+        },
+        "patternProperties": {"^x-": {}},
+        "additionalProperties": False,
+        "definitions": common,
+    }
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    return _read("config")
+
+
+@cache
+def _validator(kind: str | None) -> Any:
+    import jsonschema  # imported here: its import is costly and only needed to validate
+
+    schema = config_schema() if kind is None else kind_schema(kind)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+@cache
+def _gate(kind: str | None) -> Any:
+    from govcheck.load.schema.gate import compile_gate
+
+    return compile_gate(config_schema() if kind is None else kind_schema(kind))
+
+
+def validate(data: Any, kind: str | None) -> list[SchemaProblem]:
+    """Problems of one document against its kind's schema (kind None: govcheck.yaml).
+
+    The compiled gate answers for valid documents; jsonschema explains the others."""
+    if _gate(kind)(data):
+        return []
+    problems: list[SchemaProblem] = []
+    for error in _validator(kind).iter_errors(data):
+        problems.extend(_explain(error))
+    return sorted(set(problems), key=lambda p: (len(p.path), [str(s) for s in p.path], p.message))
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text or "document"
+
+
+def _describe(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _explain(error: Any) -> Iterator[SchemaProblem]:
+    path: Path_ = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    validator = error.validator
+    if "x-message" in schema and validator in ("required", "not", "pattern"):
+        yield SchemaProblem(path, f"{dotted(path)}: {schema['x-message']}")
+    elif validator == "additionalProperties":
+        yield from _unknown_keys(path, error.instance, schema)
+    elif validator == "required":
+        yield from _missing_keys(path, error.instance, schema)
+    elif schema.get(GOVERNED) and (validator in ("type", "minLength", "minItems")
+                                   or error.instance == ""):
+        return  # missing or not a single value: the governance rule reports it
+    else:
+        yield SchemaProblem(path, _message(path, validator, error))
+
+
+def _unknown_keys(path: Path_, instance: dict[str, Any], schema: dict[str, Any]
+                  ) -> Iterator[SchemaProblem]:
+    known = schema.get("properties", {})
+    for key in instance:
+        if key in known or key.startswith("x-"):
+            continue
+        where = f" in {dotted(path)}" if path else ""
+        hint = suggest(key, known) or " (extension keys start with 'x-')"
+        yield SchemaProblem(path + (key,), f"unknown key '{key}'{where}{hint}", at_key=True)
+
+
+def _missing_keys(path: Path_, instance: dict[str, Any], schema: dict[str, Any]
+                  ) -> Iterator[SchemaProblem]:
+    properties = schema.get("properties", {})
+    for key in schema.get("required", []):
+        if key in instance or properties.get(key, {}).get(GOVERNED):
+            continue
+        yield SchemaProblem(path + (key,), f"{dotted(path + (key,))} is required", missing=True)
+
+
+def _message(path: Path_, validator: str, error: Any) -> str:
+    where = dotted(path)
+    value = error.instance
+    if validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return f"{where} must be {_article(wanted)}, not {_describe(value)}"
+    if validator == "enum":
+        options = [str(option) for option in error.validator_value]
+        return (f"{where}: '{value}' is not one of {', '.join(options)}"
+                f"{suggest(str(value), options)}")
+    if validator == "const":
+        return f"{where} must be '{error.validator_value}', not '{value}'"
+    if validator == "pattern":
+        hint = error.schema.get("description", f"it must match {error.validator_value}")
+        return f"{where}: '{value}' is not valid: {hint}"
+    if validator == "format":
+        return f"{where}: '{value}' is not a valid {error.validator_value}"
+    if validator in ("minItems", "minLength"):
+        return f"{where} must not be empty"
+    if validator == "uniqueItems":
+        return f"{where} lists the same item more than once"
+    return f"{where}: {error.message}"
+
+
+def _article(type_name: str) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
+             "number": "a number", "boolean": "true or false", "null": "empty"}
+    return " or ".join(names.get(part, part) for part in type_name.split(" or "))

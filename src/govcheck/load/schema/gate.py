@@ -1,0 +1,186 @@
+"""A fast yes/no gate compiled from the same JSON Schemas that jsonschema validates with.
+
+Most documents are valid, and asking jsonschema about each costs as much as parsing it (and
+importing it costs more than a whole small run). The gate compiles the schema into nested
+closures once; a document the gate accepts is valid, and only the rest go to jsonschema for
+its precise messages. The gate is conservative: wherever it is unsure it says "no", so it can
+make a run slower but never let an invalid document through. It knows only the keywords our
+schemas use and refuses to compile any other (a schema edit then fails the tests, not users).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from govcheck.model.timing import parse_date
+
+Gate = Callable[[Any], bool]
+_IGNORED = {"$schema", "$id", "title", "description", "default", "x-govcheck-rule", "x-message",
+            "definitions"}
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
+
+
+class _Compiler:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.refs: dict[str, Gate] = {}
+
+    def compile(self, schema: Any) -> Gate:
+        if schema is True or schema == {}:
+            return lambda value: True
+        if schema is False:
+            return lambda value: False
+        tests = [self._keyword(name, schema) for name in schema if name not in _IGNORED]
+        if "properties" not in schema and ("additionalProperties" in schema
+                                           or "patternProperties" in schema):
+            tests.append(self._properties({}, schema))
+        return _all([test for test in tests if test is not None])
+
+    def _keyword(self, name: str, schema: dict[str, Any]) -> Gate | None:
+        argument = schema[name]
+        if name in ("then", "else", "additionalProperties", "patternProperties"):
+            return None  # compiled together with "if" / "properties"
+        builder = getattr(self, "_" + name.replace("$", "dollar_"), None)
+        if builder is None:
+            raise ValueError(f"schema keyword '{name}' is not supported by the gate")
+        gate: Gate = builder(argument, schema)
+        return gate
+
+    def _dollar_ref(self, ref: str, schema: dict[str, Any]) -> Gate:
+        if ref not in self.refs:
+            self.refs[ref] = lambda value: False   # recursion guard while compiling
+            target: Any = self.root
+            for part in ref.removeprefix("#/").split("/"):
+                target = target[part]
+            self.refs[ref] = self.compile(target)
+        return lambda value: self.refs[ref](value)
+
+    def _type(self, names: str | list[str], schema: dict[str, Any]) -> Gate:
+        if isinstance(names, str):
+            return _TYPES[names]
+        checks = [_TYPES[name] for name in names]
+        return lambda value: any(check(value) for check in checks)
+
+    def _enum(self, options: list[Any], schema: dict[str, Any]) -> Gate:
+        return lambda value: any(value == o and type(value) is type(o) for o in options)
+
+    def _const(self, expected: Any, schema: dict[str, Any]) -> Gate:
+        return lambda value: value == expected and type(value) is type(expected)
+
+    def _pattern(self, pattern: str, schema: dict[str, Any]) -> Gate:
+        search = re.compile(pattern).search
+        return lambda value: not isinstance(value, str) or search(value) is not None
+
+    def _format(self, name: str, schema: dict[str, Any]) -> Gate:
+        if name != "date":
+            raise ValueError(f"format '{name}' is not supported by the gate")
+        return lambda value: not isinstance(value, str) or parse_date(value) is not None
+
+    def _minLength(self, size: int, schema: dict[str, Any]) -> Gate:
+        return lambda value: not isinstance(value, str) or len(value) >= size
+
+    def _minItems(self, size: int, schema: dict[str, Any]) -> Gate:
+        return lambda value: not isinstance(value, list) or len(value) >= size
+
+    def _minProperties(self, size: int, schema: dict[str, Any]) -> Gate:
+        return lambda value: not isinstance(value, dict) or len(value) >= size
+
+    def _uniqueItems(self, unique: bool, schema: dict[str, Any]) -> Gate:
+        def distinct(value: Any) -> bool:
+            if not unique or not isinstance(value, list):
+                return True
+            return all(isinstance(item, str) for item in value) and len(set(value)) == len(value)
+        return distinct
+
+    def _minimum(self, bound: float, schema: dict[str, Any]) -> Gate:
+        return lambda value: not _TYPES["number"](value) or value >= bound
+
+    def _maximum(self, bound: float, schema: dict[str, Any]) -> Gate:
+        return lambda value: not _TYPES["number"](value) or value <= bound
+
+    def _required(self, names: list[str], schema: dict[str, Any]) -> Gate:
+        return lambda value: not isinstance(value, dict) or all(name in value for name in names)
+
+    def _items(self, item_schema: Any, schema: dict[str, Any]) -> Gate:
+        item = self.compile(item_schema)
+        return lambda value: not isinstance(value, list) or all(item(entry) for entry in value)
+
+    def _propertyNames(self, name_schema: Any, schema: dict[str, Any]) -> Gate:
+        name = self.compile(name_schema)
+        return lambda value: not isinstance(value, dict) or all(name(key) for key in value)
+
+    def _not(self, inner: Any, schema: dict[str, Any]) -> Gate:
+        gate = self.compile(inner)
+        return lambda value: not gate(value)
+
+    def _if(self, condition: Any, schema: dict[str, Any]) -> Gate:
+        test, then = self.compile(condition), self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda value: then(value) if test(value) else otherwise(value)
+
+    def _dependencies(self, needs: dict[str, list[str]], schema: dict[str, Any]) -> Gate:
+        return lambda value: not isinstance(value, dict) or all(
+            all(other in value for other in needs[key]) for key in value if key in needs)
+
+    def _properties(self, properties: dict[str, Any], schema: dict[str, Any]) -> Gate:
+        known = {key: self.compile(sub) for key, sub in properties.items()}
+        patterns = [(re.compile(p).search, self.compile(sub))
+                    for p, sub in schema.get("patternProperties", {}).items()]
+        extra = schema.get("additionalProperties", True)
+        other = self.compile(extra) if isinstance(extra, dict) else (lambda value: bool(extra))
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            for key, item in value.items():
+                gate = known.get(key)
+                if gate is not None and not gate(item):
+                    return False
+                matched = False
+                for search, sub in patterns:
+                    if search(key):
+                        matched = True
+                        if not sub(item):
+                            return False
+                if gate is None and not matched and not other(item):
+                    return False
+            return True
+        return check
+
+
+def _all(tests: list[Gate]) -> Gate:
+    """One gate from several, without a generator per call for the common small cases."""
+    if not tests:
+        return lambda value: True
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda value: first(value) and second(value)
+    return lambda value: all(test(value) for test in tests)
+
+
+def compile_gate(schema: dict[str, Any]) -> Gate:
+    """A function telling whether a value is certainly valid against `schema`."""
+    return _Compiler(schema).compile(schema)
+
+
+_GATES: dict[int, tuple[dict[str, Any], Gate]] = {}
+
+
+def gate_for(schema: dict[str, Any]) -> Gate:
+    """The gate of a schema that lives for the whole run (a module constant), compiled once."""
+    cached = _GATES.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _GATES[id(schema)] = (schema, compile_gate(schema))
+    return cached[1]

@@ -1,0 +1,148 @@
+"""The estate: every entity indexed by kind/name, with the helpers rules use to read it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from govcheck.model.document import (
+    Document,
+    LoadProblem,
+    Path_,
+    Position,
+    SchemaProblem,
+)
+
+# A reference to a person or a team: "person:jane-doe", "team:finance".
+TYPED_KINDS = {"person": "Person", "team": "Team"}
+
+
+@dataclass
+class Entity:
+    """One manifest document that names a known kind and a name."""
+
+    kind: str
+    name: str
+    document: Document
+    valid: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind.lower()}/{self.name}"
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.document.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    def get(self, path: str | Path_) -> Any:
+        """The value at a dotted path ("spec.fallback.strategy"), or None."""
+        return get_path(self.document.data, split_path(path) if isinstance(path, str) else path)
+
+    def locate(self, path: Path_ = ()) -> Position:
+        """Where a node stands; a missing node is located at the entity's metadata.name."""
+        found = self.document.position(path) if path else None
+        return found or self.document.position(("metadata", "name")) or self.document.start
+
+
+def split_path(path: str) -> Path_:
+    return tuple(int(part) if part.isdigit() else part for part in path.split("."))
+
+
+def get_path(data: Any, path: Path_) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(data, list) or step >= len(data):
+                return None
+        elif not isinstance(data, dict):
+            return None
+        data = data.get(step) if isinstance(step, str) else data[step]
+    return data
+
+
+def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
+    """Every (path, value) that a dotted pattern with `[]` list steps reaches in `data`.
+
+    `spec.datasets[].dataset` gives [(("spec", "datasets", 0, "dataset"), "lead"), ...].
+    An absent value comes back as None at its path, so that callers can report it; an absent
+    or empty list gives nothing for the steps below it."""
+    reached: list[tuple[Path_, Any]] = [((), data)]
+    for key, is_list in _steps(pattern):
+        following: list[tuple[Path_, Any]] = []
+        for prefix, value in reached:
+            child = value.get(key) if isinstance(value, dict) else None
+            if not is_list:
+                following.append((prefix + (key,), child))
+            elif isinstance(child, list):
+                following.extend((prefix + (key, index), item) for index, item in enumerate(child))
+        reached = following
+    return reached
+
+
+@cache
+def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((step[:-2], True) if step.endswith("[]") else (step, False)
+                 for step in pattern.split("."))
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+@dataclass
+class Estate:
+    """All entities of one check run, plus what could not be read."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    load_problems: list[LoadProblem] = field(default_factory=list)
+    schema_problems: list[tuple[Document, SchemaProblem]] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+    # Names that documents which could not be read (GOV000: a syntax error, an unknown kind)
+    # seem to define: references to them are not reported again as dangling (GOV004).
+    unreadable_names: set[str] = field(default_factory=set)
+    _by_kind: dict[str, list[Entity]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=0, repr=False)
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        if self._by_kind is None or self._indexed != len(self.entities):
+            self._by_kind = {}
+            for entity in self.entities.values():
+                self._by_kind.setdefault(entity.kind, []).append(entity)
+            self._indexed = len(self.entities)
+        return self._by_kind.get(kind, [])
+
+    def lookup(self, kind: str, name: Any) -> Entity | None:
+        if not isinstance(name, str):
+            return None
+        return self.entities.get(f"{kind.lower()}/{name}")
+
+    def lookup_typed(self, reference: Any) -> Entity | None:
+        """Resolve "person:NAME" / "team:NAME"."""
+        if not isinstance(reference, str) or ":" not in reference:
+            return None
+        prefix, _, name = reference.partition(":")
+        kind = TYPED_KINDS.get(prefix)
+        return self.lookup(kind, name) if kind else None
+
+    def people_of(self, reference: Any) -> set[str]:
+        """The person names a typed reference stands for (a team expands to its members)."""
+        entity = self.lookup_typed(reference)
+        if entity is None:
+            return set()
+        if entity.kind == "Person":
+            return {entity.name}
+        members = entity.spec.get("members")
+        return {member for member in members if isinstance(member, str)} if isinstance(members, list) else set()
+
+    def function_of(self, reference: Any) -> str | None:
+        """The team function a typed reference belongs to (a person: their team's)."""
+        entity = self.lookup_typed(reference)
+        if entity is not None and entity.kind == "Person":
+            entity = self.lookup("Team", entity.spec.get("team"))
+        function = entity.spec.get("function") if entity is not None else None
+        return function if isinstance(function, str) else None

@@ -1,0 +1,105 @@
+"""JUnit XML output of `govcheck check`, for CI systems that show test reports.
+
+One test case per rule of the pack (`classname` "govcheck.<RULE>", `name` its title), so a
+CI's per-test history reads "GOV003 has failed since Tuesday". A rule fails when it has
+active findings at or above the report's fail-on level. Its findings go into ONE `<failure>`
+element, one per line of its text: GitLab keeps only a single failure element's content per
+test case and Jenkins reads only the first, so separate elements would lose findings. A rule
+whose only findings are waived is `<skipped>`; findings below the fail-on level are listed in
+`<system-out>` of a passing case.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from govcheck.changes.report import CheckReport, FormatOptions
+from govcheck.model.findings import Finding
+from govcheck.rules.policy import Rule
+
+# Characters XML 1.0 cannot hold even escaped; a manifest's double-quoted YAML may contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_junit(report: CheckReport, options: FormatOptions) -> str:
+    """A `<testsuites>` document with one `govcheck` suite."""
+    cases = [_testcase(rule_id, title, findings, report)
+             for rule_id, title, findings in _rules_with_findings(report)]
+    suite = ET.Element("testsuite", {"name": "govcheck", **_counts(cases)})
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("as_of", report.as_of.isoformat()), ("fail_on", report.fail_on.value),
+                        ("entities", str(report.entities)), ("files", str(report.files))):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    suite.extend(cases)
+    root = ET.Element("testsuites", {"name": "govcheck", **_counts(cases)})
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _rules_with_findings(report: CheckReport) -> list[tuple[str, str, list[Finding]]]:
+    """Every rule of the pack in id order, then any rule a finding names that the pack lacks."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in sorted(report.findings, key=lambda finding: finding.sort_key):
+        by_rule.setdefault(finding.rule, []).append(finding)
+    rules: list[tuple[str, Rule | None]] = [*report.rules.items()]
+    rules += [(rule_id, None) for rule_id in sorted(set(by_rule) - set(report.rules))]
+    return [(rule_id, rule.title if rule else rule_id, by_rule.get(rule_id, []))
+            for rule_id, rule in rules]
+
+
+def _testcase(rule_id: str, title: str, findings: list[Finding], report: CheckReport) -> ET.Element:
+    case = ET.Element("testcase", {"classname": f"govcheck.{rule_id}", "name": _xml(title),
+                                   "time": "0"})
+    failing = [f for f in findings if not f.waived and f.severity.rank >= report.fail_on.rank]
+    waived = [f for f in findings if f.waived]
+    below = [f for f in findings if not f.waived and f.severity.rank < report.fail_on.rank]
+    if failing:
+        _child(case, "failure", _summary(failing), failing).set("type", _worst(failing))
+        case.set("file", _xml(failing[0].file))
+    elif waived:
+        _child(case, "skipped", f"waived: {_summary(waived)}", waived)
+    if below:
+        ET.SubElement(case, "system-out").text = _lines(below)
+    return case
+
+
+def _child(case: ET.Element, tag: str, message: str, findings: list[Finding]) -> ET.Element:
+    element = ET.SubElement(case, tag, {"message": message})
+    element.text = _lines(findings)
+    return element
+
+
+def _summary(findings: list[Finding]) -> str:
+    first = findings[0]
+    entity = f" [{first.entity}]" if first.entity else ""
+    text = f"{first.message}{entity}"
+    if len(findings) > 1:
+        text = f"{len(findings)} findings, the first: {text}"
+    return _xml(text)
+
+
+def _lines(findings: list[Finding]) -> str:
+    return "\n".join(_xml(_finding_line(finding)) for finding in findings) + "\n"
+
+
+def _finding_line(finding: Finding) -> str:
+    entity = f" [{finding.entity}]" if finding.entity else ""
+    place = f"{finding.file}:{finding.line}:{finding.column}: " if finding.file else ""
+    return f"{place}{finding.severity.value} {finding.rule} {finding.message}{entity}"
+
+
+def _worst(findings: list[Finding]) -> str:
+    return max(findings, key=lambda finding: finding.severity.rank).severity.value
+
+
+def _counts(cases: list[ET.Element]) -> dict[str, str]:
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    return {"tests": str(len(cases)), "failures": str(failures), "errors": "0",
+            "skipped": str(skipped), "time": "0"}
+
+
+def _xml(text: str) -> str:
+    """`text` without the characters XML cannot carry (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("\ufffd", text)
