@@ -234,7 +234,9 @@ def test_unknown_format(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "Invalid value for '--format': 'xml' is not one of" in result.stderr
+    assert result.stderr == (
+        "govcheck: error: Invalid value for '-f' / '--format': 'xml' is not one of 'text', "
+        "'table', 'json', 'sarif', 'github', 'markdown', 'junit'. (see 'govcheck check --help')\n")
 
 
 def test_manifest_that_is_not_yaml_is_a_finding_not_a_crash(tmp_path: Path) -> None:
