@@ -313,6 +313,31 @@ def test_init_then_check_is_clean(tmp_path: Path) -> None:
     assert check.stdout.startswith("0 errors, 0 warnings, 0 info in ")
 
 
+def test_init_prints_the_next_step_from_where_it_ran(tmp_path: Path) -> None:
+    here = run(["init", "."], tmp_path)
+    assert here.stdout.splitlines()[-1] == "next: run 'govcheck check'"
+    elsewhere = run(["init", "my estate"], tmp_path)
+    assert elsewhere.stdout.splitlines()[-1] == "next: run 'cd 'my estate' && govcheck check'"
+
+
+def test_the_init_estate_names_github_owners_for_codeowners(tmp_path: Path) -> None:
+    """Out of the box, codeowners and diff have GitHub handles to work with."""
+    run(["init", "."], tmp_path)
+    (tmp_path / ".git").mkdir()
+    result = run(["codeowners"], tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert [line for line in result.stdout.splitlines() if not line.startswith("#")] == [
+        "/.github/ @your-org/operations",
+        "/.github/CODEOWNERS @your-org/operations",
+        "/ecosystem/ @your-org/operations",
+        "/govcheck.yaml @your-org/operations",
+        "/ecosystem/datasets/lead.yaml @your-org/operations",
+        "/ecosystem/integrations/website-leads-to-crm.yaml @your-org/operations",
+        "/ecosystem/people.yaml @your-org/operations",
+        "/ecosystem/systems.yaml @your-org/operations",
+    ]
+
+
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "mine"
     (target / "ecosystem").mkdir(parents=True)
