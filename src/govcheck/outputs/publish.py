@@ -57,7 +57,7 @@ def use_color(stream: Any, environ: Mapping[str, str], chosen: bool | None = Non
 def write(text: str, file: str | None, protected: Callable[[Path], bool] = lambda p: False) -> None:
     """Write to stdout, or to a file atomically; never over a manifest or the config."""
     if file is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # colour was decided already; keep it
         return
     target = Path(file)
     if protected(target):

@@ -51,14 +51,38 @@ def check_text(report: CheckReport, options: FormatOptions) -> str:
 
 
 def check_table(report: CheckReport, options: FormatOptions) -> str:
-    rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + (" (waived)" if f.waived else ""),
-             f.rule, f.entity, f.message] for f in _shown(report, options)]
+    """The findings grouped under their file, in columns that fit 100 characters:
+    line:column, severity, rule, the message (wrapped at word boundaries), the entity."""
+    shown = _shown(report, options)
+    lines = _finding_rows(shown, options)
     if options.quiet:
-        return fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) + "\n" \
-            if rows else ""
-    table = fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) \
-        if rows else "no findings"
-    return f"{table}\n\n{summary_line(report)}\n"
+        return "".join(f"{line}\n" for line in lines)
+    return "\n".join([*(lines or ["no findings"]), "", summary_line(report)]) + "\n"
+
+
+def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
+    import textwrap
+
+    if not findings:
+        return []
+    cells = [(f"{f.line}:{f.column}", f.severity.value + (" (waived)" if f.waived else ""),
+              f.rule, f.entity) for f in findings]
+    place, severity, rule, entity = (max(len(row[index]) for row in cells) for index in range(4))
+    entity = min(entity, 40)
+    message = max(30, TABLE_WIDTH - 2 - place - severity - rule - entity - 8)
+    lines: list[str] = []
+    current = None
+    for finding, (at, word, rule_id, subject) in zip(findings, cells):
+        if finding.file != current:
+            current = finding.file
+            lines.append(finding.file)
+        wrapped = textwrap.wrap(finding.message, message, break_long_words=False) or [""]
+        painted = _severity(finding, options) + word[len(finding.severity.value):]
+        lines.append(f"  {at:<{place}}  {painted}{' ' * (severity - len(word))}  "
+                     f"{rule_id:<{rule}}  {wrapped[0]:<{message}}  {subject}".rstrip())
+        indent = " " * (2 + place + 2 + severity + 2 + rule + 2)
+        lines += [f"{indent}{more}" for more in wrapped[1:]]
+    return lines
 
 
 TABLE_WIDTH = 100
