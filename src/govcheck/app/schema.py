@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from govcheck.errors import GovcheckError
-from govcheck.load.schema import KINDS, config_schema, kind_schema, manifest_schema, suggest
+from govcheck.load.schema import (
+    KINDS,
+    config_schema,
+    kind_schema,
+    manifest_schema,
+    suggest,
+)
 
 EDITOR_HINT = ("editors: map {manifest} to the manifests' folder (VS Code: \"yaml.schemas\"), or "
                "start a manifest with '# yaml-language-server: $schema=<its path from that "
