@@ -1,4 +1,5 @@
-"""`govcheck graph`: the ecosystem map as Mermaid, Markdown (fenced Mermaid) or Graphviz DOT."""
+"""`govcheck graph`: the ecosystem map as Mermaid, Markdown (fenced Mermaid), Graphviz DOT, or
+SVG drawn by Graphviz."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,13 +11,7 @@ from govcheck.app.project import Project, load_estate, open_project, report_for
 from govcheck.cli import parse_as_of
 from govcheck.model.findings import Severity
 from govcheck.outputs.publish import write as emit
-from govcheck.views.graph import (
-    EcosystemMap,
-    build_map,
-    markdown_page,
-    to_dot,
-    to_mermaid,
-)
+from govcheck.views.graph import MAP_FORMATS, EcosystemMap, build_map
 
 
 def project_map(project: Project, as_of: dt.date) -> EcosystemMap:
@@ -27,9 +22,10 @@ def project_map(project: Project, as_of: dt.date) -> EcosystemMap:
 
 
 @click.command()
-@click.option("--format", "format_name", type=click.Choice(["mermaid", "markdown", "dot"]),
+@click.option("--format", "format_name", type=click.Choice(list(MAP_FORMATS)),
               default="mermaid", show_default=True,
-              help="Mermaid flowchart, a Markdown page with it, or Graphviz DOT.")
+              help="Mermaid flowchart, a Markdown page with it, Graphviz DOT, or SVG drawn by "
+                   "Graphviz (its dot program must be installed).")
 @click.option("--output", metavar="FILE", help="Write the map to FILE instead of stdout.")
 @click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
 @click.option("--as-of", metavar="DATE",
@@ -40,10 +36,5 @@ def graph(format_name: str, output: str | None, config_file: str | None,
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
     ecosystem_map = project_map(project, date)
-    if format_name == "dot":
-        text = to_dot(ecosystem_map)
-    elif format_name == "markdown":
-        text = markdown_page(ecosystem_map, date.isoformat())
-    else:
-        text = to_mermaid(ecosystem_map)
+    text = MAP_FORMATS[format_name](ecosystem_map, date.isoformat())
     emit(text, output, lambda target: target.suffix in (".yaml", ".yml"))

@@ -1,15 +1,17 @@
 """The ecosystem map: systems grouped by category, integrations as labelled links, findings
-highlighted; drawn as Mermaid (GitHub renders it in Markdown) or as Graphviz DOT.
+highlighted; drawn as Mermaid (GitHub renders it in Markdown), as Graphviz DOT, or as an SVG
+picture that Graphviz draws from the DOT.
 
 `build_map` turns an estate and its findings into plain data; `to_mermaid`, `to_dot` and
-`graph_markdown` are pure functions from that data to text.
+`graph_markdown` are pure functions from that data to text; `MAP_FORMATS` names them all.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from govcheck.integrations import graphviz
 from govcheck.model.estate import Entity, Estate
 from govcheck.model.findings import Finding, Severity
 from govcheck.model.timing import describe_schedule
@@ -22,6 +24,7 @@ ERROR_COLOR = "#d73a49"
 ERROR_FILL = "#ffebe9"
 WARNING_COLOR = "#bf8700"
 WARNING_FILL = "#fff8c5"
+FLAG_COLORS = {"error": (ERROR_COLOR, ERROR_FILL), "warning": (WARNING_COLOR, WARNING_FILL)}
 
 
 @dataclass(frozen=True)
@@ -221,9 +224,8 @@ def to_mermaid(ecosystem_map: EcosystemMap) -> str:
 def mermaid_styles(ecosystem_map: EcosystemMap, node_ids: dict[str, str]) -> list[str]:
     # No ";" at the ends: Mermaid reads "#24292f;" as an entity code (#quot;) and fails.
     lines = ["  classDef record stroke-width:3px,font-weight:bold",
-             f"  classDef error fill:{ERROR_FILL},stroke:{ERROR_COLOR},stroke-width:3px,color:#24292f",
-             f"  classDef warning fill:{WARNING_FILL},stroke:{WARNING_COLOR},stroke-width:3px,"
-             "color:#24292f"]
+             *(f"  classDef {flag} fill:{fill},stroke:{line},stroke-width:3px,color:#24292f"
+               for flag, (line, fill) in FLAG_COLORS.items())]
     for class_name in ("record", "warning", "error"):
         members = [node_ids[node.name] for node in ecosystem_map.nodes
                    if (node.flag if class_name != "record" else "record" * bool(node.records))
@@ -267,7 +269,6 @@ DOT_INK = "#24292f"
 DOT_MUTED = "#57606a"
 DOT_MODES = {"real-time": "style=bold, penwidth=2", "scheduled": "style=dashed",
              "manual": "style=dotted, arrowhead=odot, arrowtail=odot"}
-DOT_FLAGS = {"error": (ERROR_COLOR, ERROR_FILL), "warning": (WARNING_COLOR, WARNING_FILL)}
 DOT_GRAPH = (f'fontname="{DOT_FONT}", fontsize=11, fontcolor="{DOT_MUTED}", rankdir=TB, '
              "nodesep=0.4, ranksep=0.8, pad=0.3, labelloc=b, labeljust=l")
 DOT_NODE = (f'fontname="{DOT_FONT}", fontsize=12, fontcolor="{DOT_INK}", shape=box, '
@@ -298,10 +299,10 @@ def dot_legend() -> str:
                    f"{RECORD_MARK} system of record, with the datasets it holds"),
             *(sample(f'BORDER="1" COLOR="{line}" BGCOLOR="{fill}"',
                      f"{flag}s, with the rules that found them")
-              for flag, (line, fill) in DOT_FLAGS.items())]
-    return ('<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">'
-            '<TR><TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD></TR>'
-            + "".join(rows) + "</TABLE>>")
+              for flag, (line, fill) in FLAG_COLORS.items())]
+    heading = '<TR><TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD></TR>'
+    return "\n".join(['<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">', heading, *rows,
+                      "</TABLE>>"])
 
 
 def to_dot(ecosystem_map: EcosystemMap) -> str:
@@ -310,6 +311,10 @@ def to_dot(ecosystem_map: EcosystemMap) -> str:
              f"  edge [{DOT_EDGE}];", f"  label={dot_legend()};"]
     lines.extend(f"  {dot_node(node)}" for node in ecosystem_map.nodes)
     lines.extend(f"  {dot_edge(edge)}" for edge in ecosystem_map.edges)
+    linked = {end for edge in ecosystem_map.edges for end in (edge.source, edge.target)}
+    unlinked = [dot_text(node.name) for node in ecosystem_map.nodes if node.name not in linked]
+    if unlinked:   # in the bottom row, beside the last systems, rather than widening the top
+        lines.append(f"  {{ rank=sink; {'; '.join(unlinked)}; }}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -323,7 +328,7 @@ def dot_node(node: Node) -> str:
     if node.records:
         attributes.append("penwidth=3")
     if node.flag:
-        line, fill = DOT_FLAGS[node.flag]
+        line, fill = FLAG_COLORS[node.flag]
         attributes.append(f'color="{line}", fillcolor="{fill}"')
     return f"{dot_text(node.name)} [{', '.join(attributes)}];"
 
@@ -335,7 +340,21 @@ def dot_edge(edge: Edge) -> str:
     if edge.bidirectional:
         attributes.append("dir=both")
     if edge.flag:
-        line, _ = DOT_FLAGS[edge.flag]
+        line, _ = FLAG_COLORS[edge.flag]
         attributes.append(f'color="{line}", fontcolor="{line}"')
     return (f"{dot_text(edge.source)} -> {dot_text(edge.target)} "
             f"[{', '.join(attributes)}, tooltip={dot_text(edge.name)}];")
+
+
+def to_svg(ecosystem_map: EcosystemMap) -> str:
+    """The DOT map drawn by Graphviz (its `dot` program must be installed)."""
+    return graphviz.render(to_dot(ecosystem_map), "svg")
+
+
+# format name → the map as text, given the as-of date the findings were judged on
+MAP_FORMATS: dict[str, Callable[[EcosystemMap, str], str]] = {
+    "mermaid": lambda ecosystem_map, as_of: to_mermaid(ecosystem_map),
+    "markdown": markdown_page,
+    "dot": lambda ecosystem_map, as_of: to_dot(ecosystem_map),
+    "svg": lambda ecosystem_map, as_of: to_svg(ecosystem_map),
+}
