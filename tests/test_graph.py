@@ -262,8 +262,7 @@ def test_markdown_is_a_fenced_mermaid_block(example_mermaid: str) -> None:
 def test_the_documented_map_is_up_to_date() -> None:
     done = govcheck(PROJECT_ROOT, "graph", "--format", "markdown", "--as-of", AS_OF)
     assert done.stdout == (PROJECT_ROOT / "docs" / "ecosystem-map.md").read_text(), (
-        "regenerate: govcheck graph --format markdown --as-of 2026-11-23 "
-        "--output docs/ecosystem-map.md")
+        "regenerate: python docs/render_map.py")
 
 
 def mermaid_modules() -> Path | None:
@@ -323,8 +322,7 @@ def test_the_real_mermaid_parser_accepts_awkward_names(tmp_path: Path) -> None:
 # --- Graphviz: the DOT read by dot itself, and the committed picture --------------------------
 
 DOCS = PROJECT_ROOT / "docs"
-REGENERATE = ("regenerate: govcheck graph --format {0} --as-of 2026-11-23 "
-              "--output docs/ecosystem-map.{0}")
+REGENERATE = "regenerate: python docs/render_map.py"
 needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None,
                                     reason="Graphviz's dot is not installed (apt-get install "
                                            "graphviz; .ci/run installs it)")
@@ -407,7 +405,7 @@ def test_a_failing_graphviz_is_one_line(tmp_path: Path) -> None:
 def test_the_committed_dot_is_current() -> None:
     done = govcheck(PROJECT_ROOT, "graph", "--format", "dot", "--as-of", AS_OF)
     assert done.stdout == (DOCS / "ecosystem-map.dot").read_text(encoding="utf-8"), \
-        REGENERATE.format("dot")
+        REGENERATE
 
 
 @needs_graphviz
@@ -415,7 +413,7 @@ def test_the_committed_svg_shows_the_current_map() -> None:
     """What the picture says, whichever Graphviz and fonts drew it."""
     committed = (DOCS / "ecosystem-map.svg").read_text(encoding="utf-8")
     fresh = govcheck(PROJECT_ROOT, "graph", "--format", "svg", "--as-of", AS_OF).stdout
-    assert svg_texts(committed) == svg_texts(fresh), REGENERATE.format("svg")
+    assert svg_texts(committed) == svg_texts(fresh), REGENERATE
 
 
 @needs_graphviz
@@ -429,4 +427,34 @@ def test_the_committed_svg_is_what_graphviz_draws() -> None:
     if drew[1] != this[1]:
         pytest.skip(f"the committed map was drawn by Graphviz {drew[1]}, this is {this[1]}")
     assert GRAPHVIZ_VERSION.sub("", committed) == GRAPHVIZ_VERSION.sub("", fresh), \
-        REGENERATE.format("svg") + " (with the fonts of Debian's graphviz package)"
+        REGENERATE + " (with Debian's graphviz package and the fonts it recommends)"
+
+
+@needs_graphviz
+def test_the_documented_command_draws_every_committed_map(tmp_path: Path) -> None:
+    """`python docs/render_map.py` on a copy of the project changes nothing that is committed
+    (the picture: nothing it shows; its layout belongs to the Graphviz that drew it)."""
+    (tmp_path / ".git").mkdir()
+    for name in ("ecosystem", "docs"):
+        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
+    for name in ("README.md", "govcheck.yaml"):
+        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
+    for name in ("README.md", "docs/ecosystem-map.md", "docs/ecosystem-map.dot"):
+        (tmp_path / name).write_text("<!-- map:start -->\n```mermaid\nstale\n```\n"
+                                     "<!-- map:end -->\n" if name == "README.md" else "stale\n")
+    (tmp_path / "docs" / "ecosystem-map.svg").unlink()
+
+    done = subprocess.run([sys.executable, str(tmp_path / "docs" / "render_map.py")],
+                          check=False, cwd=tmp_path / "docs", capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout.splitlines() == [
+        "wrote docs/ecosystem-map.md", "wrote docs/ecosystem-map.dot",
+        "wrote docs/ecosystem-map.svg", "wrote README.md (the map between its markers)"]
+    for name in ("docs/ecosystem-map.md", "docs/ecosystem-map.dot"):
+        assert (tmp_path / name).read_text() == (PROJECT_ROOT / name).read_text(), name
+    mermaid = govcheck(PROJECT_ROOT, "graph", "--as-of", AS_OF).stdout
+    assert (tmp_path / "README.md").read_text() == (
+        f"<!-- map:start -->\n```mermaid\n{mermaid}```\n<!-- map:end -->\n")
+    assert svg_texts((tmp_path / "docs" / "ecosystem-map.svg").read_text()) == svg_texts(
+        (DOCS / "ecosystem-map.svg").read_text())
