@@ -247,7 +247,8 @@ def graph_markdown(ecosystem_map: EcosystemMap) -> str:
 
 LEGEND = (f"{RECORD_MARK} system of record (bold border), with the datasets it owns · "
           "thick arrow: real-time · dotted arrow: scheduled, with its cadence · "
-          "circle end: manual · two heads: bidirectional · red: errors, amber: warnings "
+          "circle end: manual · two heads: bidirectional · red: errors, amber: warnings, "
+          "with the rules that found them "
           "(from `govcheck check`)")
 
 
