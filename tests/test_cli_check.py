@@ -383,7 +383,7 @@ def test_schema_prints_valid_json_schemas(tmp_path: Path) -> None:
     result = run(["schema"], tmp_path)
     assert result.returncode == 0
     schemas = json.loads(result.stdout)
-    assert sorted(schemas) == sorted([*KIND_FILES, "config"])
+    assert sorted(schemas) == sorted([*KIND_FILES, "manifest", "config"])
     for schema in schemas.values():
         jsonschema.Draft7Validator.check_schema(schema)
     one = json.loads(run(["schema", "dataset"], tmp_path).stdout)
@@ -410,7 +410,7 @@ def test_exported_schemas_validate_the_example_estate(tmp_path: Path) -> None:
     result = run(["schema", "--output-dir", "schemas"], tmp_path)
     assert result.returncode == 0
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "config"])
+    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "manifest", "config"])
     validators = {kind: jsonschema.Draft7Validator(json.loads(
         (tmp_path / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")),
         format_checker=jsonschema.FormatChecker()) for name, kind in KIND_FILES.items()}
