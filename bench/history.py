@@ -31,7 +31,7 @@ import random
 import shutil
 import subprocess
 import sys
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as gen
@@ -54,7 +54,7 @@ class Repo:
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(["git", *args], cwd=self.path, env=env or self.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"history.py: git {' '.join(args)} failed:\n"
                              f"{proc.stdout}{proc.stderr}")
@@ -216,12 +216,12 @@ class History:
         self.touch(e)
         return f"Tighten the fallback delay of {e.name}"
 
-    EDITS = [("edit_add_field", 5), ("edit_schedule", 3), ("edit_add_integration", 3),
+    EDITS: ClassVar[list[tuple[str, int]]] = [("edit_add_field", 5), ("edit_schedule", 3), ("edit_add_integration", 3),
              ("edit_add_dataset", 1), ("edit_add_person", 1), ("edit_owner", 2),
              ("edit_move", 2), ("edit_description", 4), ("edit_review", 2),
              ("edit_fallback", 1)]
 
-    def run(self, commits: int) -> None:
+    def run(self, commits: int, branch_sizes: tuple[int, ...] = BRANCH_SIZES) -> None:
         repo = self.repo
         os.makedirs(self.root, exist_ok=True)
         repo.git("init", "-q", "-b", "main")
@@ -252,12 +252,12 @@ class History:
                     f"Approved-by: {p.doc['metadata']['title']} <{p.doc['spec']['email']}>"
                     for p in approvers)
             self.commit(message, author=self.rng.choice(people))
-        self.branches()
+        self.branches(branch_sizes)
 
-    def branches(self) -> None:
+    def branches(self, sizes: tuple[int, ...]) -> None:
         repo = self.repo
         head = repo.git("rev-parse", "HEAD").strip()
-        for size in BRANCH_SIZES:
+        for size in sizes:
             repo.git("checkout", "-q", "-b", f"change-{size}", head)
             datasets = [e for e in self.estate.entities if e.kind == "Dataset"]
             others = [e for e in self.estate.entities if e.kind != "Dataset"]
@@ -282,15 +282,17 @@ class History:
 
 
 def make_history(repo_dir: str, entities: int = 1000, commits: int = 300,
-                 seed: int = 1) -> dict[str, Any]:
-    """Create the repository; returns a small summary."""
+                 seed: int = 1, branch_sizes: tuple[int, ...] = BRANCH_SIZES
+                 ) -> dict[str, Any]:
+    """Create the repository; returns a small summary.  Each of `branch_sizes` is a branch
+    change-N off main's last commit, one commit that touches N manifests."""
     if os.path.exists(repo_dir) and os.listdir(repo_dir):
         raise SystemExit(f"history.py: {repo_dir} is not empty (use --force)")
     hist = History(repo_dir, entities, seed)
-    hist.run(commits)
+    hist.run(commits, branch_sizes)
     count = int(hist.repo.git("rev-list", "--count", "main").strip())
     return {"repo": repo_dir, "commits": count, "entities": len(hist.estate.entities),
-            "branches": [f"change-{n}" for n in BRANCH_SIZES]}
+            "branches": [f"change-{n}" for n in branch_sizes]}
 
 
 def main(argv: list[str] | None = None) -> int:
