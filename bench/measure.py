@@ -165,7 +165,7 @@ def round_robin(commands: list[Command], rounds: int) -> None:
             command.samples.append(result)
             print(
                 f"   round {number}/{rounds}  {command.label:<44} {result.wall:8.3f} s"
-                f"  {result.max_rss_kb / 1024:7.0f} MiB  exit {result.code}",
+                f"  {result.max_rss_kb * 1024 / 1e6:7.0f} MB  exit {result.code}",
                 flush=True,
             )
 
