@@ -1,7 +1,8 @@
 """Generate a git repository with a realistic history of a govcheck estate.
 
 Usage:
-    python bench/history.py REPO_DIR [--entities 1000] [--commits 300] [--seed 1] [--force]
+    python bench/history.py REPO_DIR [--entities 1000] [--commits 300] [--seed 1]
+                            [--branches 1,50,500] [--force]
 
 Creates REPO_DIR as a git repository (branch ``main``; local user.name/email,
 commit.gpgsign=false) whose ``ecosystem/`` is an estate from generate.py (files
@@ -301,14 +302,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entities", type=int, default=1000)
     ap.add_argument("--commits", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--branches", default=",".join(map(str, BRANCH_SIZES)),
+                    help="sizes N of the change-N branches (default %(default)s)")
     ap.add_argument("--force", action="store_true", help="delete REPO_DIR first")
     args = ap.parse_args(argv)
     if args.force and os.path.exists(args.repo_dir):
         shutil.rmtree(args.repo_dir)
-    info = make_history(args.repo_dir, args.entities, args.commits, args.seed)
+    branches = tuple(int(n) for n in args.branches.split(",") if n.strip())
+    info = make_history(args.repo_dir, args.entities, args.commits, args.seed, branches)
     print(f"created {info['repo']}: {info['commits']} commits on main, "
           f"{info['entities']} entities at HEAD, branches {', '.join(info['branches'])}")
-    print(f"  time with: cd {info['repo']} && govcheck diff main...change-50 "
+    print(f"  time with: cd {info['repo']} && govcheck diff main...{info['branches'][-1]} "
           f"--fail-on breaking")
     return 0
 

@@ -24,13 +24,13 @@ import os
 import pstats
 import re
 import shutil
+import subprocess
 import sys
 import sysconfig
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 
-import generate as gen
 from measure import Load, Step, run_step
 
 Func = tuple[str, int, str]  # (file, line, function), as pstats keys them
@@ -285,9 +285,12 @@ def govcheck() -> str:
 
 def profile(entities: int, scratch: str) -> Profile:
     project = os.path.join(scratch, "project")
-    files = gen.write_estate(
-        gen.build_estate(entities, seed=1), os.path.join(project, "ecosystem"), "files"
-    )
+    folder = os.path.join(project, "ecosystem")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate.py")
+    argv = [sys.executable, script, folder, "--entities", str(entities), "--seed", "1"]
+    # in a child process, so that this one stays small
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    files = sum(len(names) for _, _, names in os.walk(folder))
     load_before = Load.now()
     out, err = os.path.join(scratch, "out"), os.path.join(scratch, "err")
     plain = Step(

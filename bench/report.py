@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import measure
 from imports import ImportSummary
 from results import Results, Section
 from targets import LARGE_CHANGE_LIMIT, Verdict, evaluate
@@ -98,7 +99,7 @@ def command_rows(section: Section) -> list[list[str]]:
             wall,
             f"{seconds(low)}–{seconds(high)}",
             seconds(c.cpu),
-            f"{c.peak_mb:.0f}",
+            "—" if math.isnan(c.peak_mb) else f"{c.peak_mb:.0f}",
             str(len(c.samples)),
             c.codes,
         ]
@@ -214,9 +215,13 @@ def method_lines(results: Results) -> list[str]:
         ),
         (
             "- Times: wall clock of whole processes, start-up included, medians of the rounds; "
-            "commands of a section interleaved round-robin (A B C, A B C, …). CPU s: user + system "
-            "of the process. Peak MB: the largest peak resident set of the runs (`os.wait4`), "
-            "10⁶ bytes."
+            "commands of a section interleaved round-robin (A B C, A B C, …). CPU s: user + "
+            "system of the process (`os.wait4`)."
+        ),
+        (
+            f"- Peak MB: the largest peak resident set of the runs, 10⁶ bytes, from "
+            f"{measure.peak_source()}; the check and diff commands run under it, start-up "
+            "commands without it."
         ),
     ]
 

@@ -45,7 +45,6 @@ import tempfile
 from collections.abc import Callable
 
 import generate as gen
-import history
 import imports
 import report
 from measure import Command, Load, Prepared, Step, round_robin, run_once
@@ -258,14 +257,20 @@ def machine() -> dict[str, str]:
 
 
 def make_estate(ws: Workspace, n: int) -> EstateInfo:
-    """A project folder whose ecosystem/ holds n entities, one file each."""
+    """A project folder whose ecosystem/ holds n entities, one file each.
+
+    Generated in a child process, so that this one stays small: a process started from it
+    would count this one's peak memory as its own where GNU time is missing.
+    """
     project = ws.folder(f"estate-{n}")
     folder = os.path.join(project, "ecosystem")
-    files = gen.write_estate(gen.build_estate(n, seed=1), folder, "files")
-    size = sum(
+    script = os.path.join(HERE, "generate.py")
+    argv = [sys.executable, script, folder, "--entities", str(n), "--seed", "1"]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    sizes = [
         os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(folder) for f in fs
-    )
-    return EstateInfo(n, files, size, project)
+    ]
+    return EstateInfo(n, len(sizes), sum(sizes), project)
 
 
 def export_schemas(tools: Tools, ws: Workspace) -> dict[str, str]:
@@ -449,7 +454,11 @@ def diff_section(
         f"== git repository: {entities:,} entities, branches change-1 and change-{large}",
         flush=True,
     )
-    history.make_history(repo, entities, commits=0, seed=1, branch_sizes=(1, large))
+    script = os.path.join(HERE, "history.py")
+    argv = [sys.executable, script, repo, "--entities", str(entities), "--commits", "0"]
+    subprocess.run(
+        [*argv, "--branches", f"1,{large}"], check=True, stdout=subprocess.DEVNULL
+    )
     commands = []
     for size, key in ((1, "diff-1"), (large, "diff-many")):
         argv = [tools.govcheck, "diff", f"main...change-{size}"]
@@ -490,12 +499,16 @@ def startup_section(tools: Tools, ws: Workspace, rounds: int) -> Section:
     env = user_env(cwd)
     commands = [
         Command(
-            "python", "python -c pass", fixed([tools.python, "-c", "pass"], cwd, env)
+            "python",
+            "python -c pass",
+            fixed([tools.python, "-c", "pass"], cwd, env),
+            peak=False,
         ),
         Command(
             "version",
             "govcheck --version",
             fixed([tools.govcheck, "--version"], cwd, env),
+            peak=False,
         ),
     ]
     return measure_section("Start-up", commands, rounds, "python")
