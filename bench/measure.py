@@ -84,6 +84,7 @@ class Command:
     prepare: Callable[[], Prepared]
     ok_codes: frozenset[int] = frozenset({0})
     peak: bool = True  # measure peak memory (under GNU time where it is installed)
+    max_runs: int | None = None  # take part in the first rounds only (slow peers)
     samples: list[Sample] = field(default_factory=list)
     failure: str = ""
 
@@ -194,7 +195,7 @@ def round_robin(commands: list[Command], rounds: int) -> None:
     """Run every command once per round, in order, for `rounds` rounds."""
     for number in range(1, rounds + 1):
         for command in commands:
-            if command.failure:
+            if command.failure or len(command.samples) >= (command.max_runs or rounds):
                 continue
             result = run_once(command)
             if isinstance(result, str):

@@ -2,7 +2,8 @@
 
 Usage:
     python bench/run.py [--sizes 1000,10000,50000] [--peer-sizes 1000,10000]
-                        [--rounds 5] [--large-rounds 3] [--startup-rounds 20]
+                        [--rounds 5] [--large-rounds 3] [--large-peer-rounds 1]
+                        [--startup-rounds 20]
                         [--diff-size 10000] [--diff-large 1000] [--quick]
                         [--keep] [--output bench/RESULTS.md]
 
@@ -325,7 +326,11 @@ def chunks(items: list[str], limit: int) -> list[list[str]]:
 
 
 def check_commands(
-    tools: Tools, ws: Workspace, est: EstateInfo, peers: dict[str, str] | None
+    tools: Tools,
+    ws: Workspace,
+    est: EstateInfo,
+    peers: dict[str, str] | None,
+    peer_runs: int | None,
 ) -> list[Command]:
     project = est.path
     quiet = user_env(ws.folder("user"))
@@ -355,22 +360,39 @@ def check_commands(
             CHECK_CODES,
         ),
     ]
-    if peers is not None and tools.check_jsonschema and peers:
-        steps = check_jsonschema_steps(tools.check_jsonschema, project, peers, quiet)
+    if peers is not None:
+        commands += peer_commands(tools, project, peers, quiet, peer_runs)
+    return commands
+
+
+def peer_commands(
+    tools: Tools,
+    project: str,
+    schemas: dict[str, str],
+    env: dict[str, str],
+    max_runs: int | None,
+) -> list[Command]:
+    """check-jsonschema and yamllint on the same files (in the first `max_runs` rounds)."""
+    commands = []
+    if tools.check_jsonschema and schemas:
+        steps = check_jsonschema_steps(tools.check_jsonschema, project, schemas, env)
         commands.append(
             Command(
                 "check-jsonschema",
                 "check-jsonschema (per kind, summed)",
                 lambda: Prepared(steps),
+                max_runs=max_runs,
             )
         )
-    if peers is not None and tools.yamllint:
+    if tools.yamllint:
+        argv = [tools.yamllint, "-d", "relaxed", "ecosystem"]
         commands.append(
             Command(
                 "yamllint",
                 "yamllint -d relaxed",
-                fixed([tools.yamllint, "-d", "relaxed", "ecosystem"], project, quiet),
+                fixed(argv, project, env),
                 CHECK_CODES,
+                max_runs=max_runs,
             )
         )
     return commands
@@ -409,14 +431,17 @@ def check_section(
     est: EstateInfo,
     rounds: int,
     peers: dict[str, str] | None,
+    peer_runs: int | None,
 ) -> Section:
     detail = (
         f"Estate: {est.entities:,} entities in {est.files:,} files, "
         f"{est.bytes / 1e6:.1f} MB."
     )
+    if peers is not None and peer_runs is not None and peer_runs < rounds:
+        detail += f" The peers take part in the first {peer_runs} round(s) only."
     return measure_section(
         f"`govcheck check`, {est.entities:,} entities",
-        check_commands(tools, ws, est, peers),
+        check_commands(tools, ws, est, peers, peer_runs),
         rounds,
         "floor",
         est,
@@ -524,7 +549,7 @@ def run(args: argparse.Namespace) -> int:
     tools = Tools(notes)
     results = Results(
         started,
-        "python bench/run.py " + shlex.join(args.argv),
+        shlex.join(["python", "bench/run.py", *args.argv]),
         load,
         machine(),
         tools.versions(),
@@ -555,9 +580,11 @@ def measure_all(
     for n in args.sizes:
         print(f"== generating {n:,} entities", flush=True)
         est = make_estate(ws, n)
-        rounds = args.rounds if n <= SMALL else args.large_rounds
+        small = n <= SMALL
+        rounds = args.rounds if small else args.large_rounds
         peers = schemas if n in args.peer_sizes else None
-        section = check_section(tools, ws, est, rounds, peers)
+        peer_runs = None if small else args.large_peer_rounds
+        section = check_section(tools, ws, est, rounds, peers, peer_runs)
         results.checks[n] = section
         if results.imports is None:
             results.imports = import_summary(tools, section)
@@ -597,6 +624,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=3,
         help=f"rounds above {SMALL:,} entities and for diff",
+    )
+    ap.add_argument(
+        "--large-peer-rounds",
+        type=int,
+        default=1,
+        help=f"rounds the peers take part in above {SMALL:,} entities (they take minutes)",
     )
     ap.add_argument("--startup-rounds", type=int, default=20)
     ap.add_argument(
