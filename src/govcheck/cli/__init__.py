@@ -38,7 +38,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except GovcheckError as error:
-            click.echo(f"govcheck: error: {error}", err=True)
+            _error(error)
             ctx.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -210,13 +210,23 @@ def schema(kind: str | None, output_dir: str | None) -> None:
         click.echo(line)
 
 
+def _error(error: GovcheckError) -> None:
+    """One line on stderr; what the error quotes (a file name, an argument) made printable."""
+    from govcheck.outputs.escape import printable
+
+    click.echo(f"govcheck: error: {printable(str(error))}", err=True)
+
+
 def _bug(error: BaseException) -> NoReturn:
     import yaml
+
+    from govcheck.outputs.escape import printable
 
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
                 f"PyYAML {yaml.__version__}, click {click.__version__}")
     click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
-               f"you ran): {type(error).__name__}: {error} [{versions}]", err=True)
+               f"you ran): {type(error).__name__}: {printable(str(error))} [{versions}]",
+               err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -229,13 +239,17 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
+        from govcheck.outputs.escape import printable
+
+        # It may quote an argument: shown printable, in click's own layout (usage, hint).
+        error.message = printable(error.message)  # type: ignore[misc]  # Final in click's stubs
         error.show()
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("govcheck: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except GovcheckError as error:
-        click.echo(f"govcheck: error: {error}", err=True)
+        _error(error)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)

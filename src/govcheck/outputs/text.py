@@ -1,10 +1,12 @@
-"""Text, table and JSON output of `govcheck check`."""
-from __future__ import annotations
+"""Text, table and JSON output of `govcheck check`.
 
-import json
+What a manifest or a file name says is shown through `printable`, so that it can neither
+forge a finding line nor reach the terminal as an escape sequence."""
+from __future__ import annotations
 
 from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document, printable
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -20,10 +22,14 @@ def _severity(finding: Finding, options: FormatOptions) -> str:
 
 
 def finding_line(finding: Finding, options: FormatOptions) -> str:
-    entity = f" [{finding.entity}]" if finding.entity else ""
+    entity = f" [{printable(finding.entity)}]" if finding.entity else ""
     waived = " (waived)" if finding.waived else ""
-    return (f"{finding.file}:{finding.line}:{finding.column}: {_severity(finding, options)} "
-            f"{finding.rule} {finding.message}{entity}{waived}")
+    return (f"{_place(finding)}: {_severity(finding, options)} "
+            f"{printable(finding.rule)} {printable(finding.message)}{entity}{waived}")
+
+
+def _place(finding: Finding) -> str:
+    return f"{printable(finding.file)}:{finding.line}:{finding.column}"
 
 
 def summary_line(report: CheckReport) -> str:
@@ -50,8 +56,9 @@ def check_text(report: CheckReport, options: FormatOptions) -> str:
 def check_table(report: CheckReport, options: FormatOptions) -> str:
     from tabulate import tabulate  # only this format needs it
 
-    rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + (" (waived)" if f.waived else ""),
-             f.rule, f.entity, f.message] for f in _shown(report, options)]
+    rows = [[_place(f), _severity(f, options) + (" (waived)" if f.waived else ""),
+             printable(f.rule), printable(f.entity), printable(f.message)]
+            for f in _shown(report, options)]
     table = tabulate(rows, headers=["location", "severity", "rule", "entity", "message"],
                      tablefmt="simple") if rows else "no findings"
     return f"{table}\n\n{summary_line(report)}\n"
@@ -65,4 +72,4 @@ def check_json(report: CheckReport, options: FormatOptions) -> str:
         "findings": [finding.to_dict() for finding in report.findings],
         "summary": {**report.counts(), "entities": report.entities, "files": report.files},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
