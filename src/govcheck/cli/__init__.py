@@ -12,7 +12,13 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from govcheck import __version__
-from govcheck.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GovcheckError
+from govcheck.errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    GovcheckError,
+)
 from govcheck.model.findings import Severity
 
 CHECK_FORMAT_NAMES = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
@@ -218,20 +224,23 @@ def _error(error: GovcheckError) -> None:
 
 
 def _bug(error: BaseException) -> NoReturn:
+    from importlib.metadata import version
+
     import yaml
 
     from govcheck.outputs.escape import printable
 
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
-                f"PyYAML {yaml.__version__}, click {click.__version__}")
+                f"PyYAML {yaml.__version__}, click {version('click')}")
     click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
                f"you ran): {type(error).__name__}: {printable(str(error))} [{versions}]",
                err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INTERNAL)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: one line and exit 2 for anything that stops govcheck doing its job."""
+    """Entry point: one line and exit 2 for anything that stops govcheck doing its job, one
+    line and exit 3 for a bug."""
     try:
         # Without standalone mode click returns the code of ctx.exit() instead of exiting.
         code = cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
