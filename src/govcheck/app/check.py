@@ -72,13 +72,13 @@ def _run_inputs(project: Project, sources: list[SourceFile], problems: list[Load
                 as_of: dt.date) -> Iterator[bytes]:
     """Everything a check's findings depend on, as bytes."""
     yield as_of.isoformat().encode()
-    yield project.config.file.encode()
+    yield project.config.file.encode("utf-8", "surrogateescape")
     yield project.config.raw
     for name, data in project.policy_files:
-        yield name.encode()
+        yield name.encode("utf-8", "surrogateescape")
         yield data
     for source in sources:
-        yield source.path.encode()
+        yield source.path.encode("utf-8", "surrogateescape")
         yield source.data
     for problem in problems:
         yield repr(problem).encode()

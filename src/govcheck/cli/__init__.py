@@ -78,7 +78,7 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except GovcheckError as error:
-            click.echo(f"govcheck: error: {error}", err=True)
+            _error(error)
             ctx.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -116,20 +116,34 @@ def cli() -> None:
 
 
 def _usage_error(error: click.UsageError) -> str:
-    """click's usage errors in govcheck's one error style, with where to read more."""
+    """click's usage errors in govcheck's one error style, with where to read more; what
+    they quote (an argument) made printable."""
+    from govcheck.outputs.escape import printable
+
     command = error.ctx.command_path if error.ctx is not None else "govcheck"
-    return f"govcheck: error: {error.format_message()} (see '{command} --help')"
+    return f"govcheck: error: {printable(error.format_message())} (see '{command} --help')"
+
+
+def _error(error: GovcheckError) -> None:
+    """One line on stderr; what the error quotes (a file name, an argument) made printable."""
+    from govcheck.outputs.escape import printable
+
+    click.echo(f"govcheck: error: {printable(str(error))}", err=True)
 
 
 def _bug(error: BaseException) -> NoReturn:
     import platform
+    from importlib.metadata import version
 
     import yaml
 
+    from govcheck.outputs.escape import printable
+
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
-                f"PyYAML {yaml.__version__}, click {click.__version__}")
+                f"PyYAML {yaml.__version__}, click {version('click')}")
     click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
-               f"you ran): {type(error).__name__}: {error} [{versions}]", err=True)
+               f"you ran): {type(error).__name__}: {printable(str(error))} [{versions}]",
+               err=True)
     sys.exit(EXIT_INTERNAL)
 
 
@@ -145,13 +159,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_usage_error(error), err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as error:
-        click.echo(f"govcheck: error: {error.format_message()}", err=True)
+        from govcheck.outputs.escape import printable
+
+        click.echo(f"govcheck: error: {printable(error.format_message())}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("govcheck: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except GovcheckError as error:
-        click.echo(f"govcheck: error: {error}", err=True)
+        _error(error)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -1,9 +1,11 @@
-"""Text, table and JSON output of `govcheck check`."""
+"""Text, table and JSON output of `govcheck check`.
+
+What a manifest or a file name says is shown through `printable`, so that it can neither
+forge a finding line nor reach the terminal as an escape sequence."""
 from __future__ import annotations
 
-import json
-
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document, printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.rules.report import CheckReport
 
@@ -21,10 +23,14 @@ def _severity(finding: Finding, options: FormatOptions) -> str:
 
 
 def finding_line(finding: Finding, options: FormatOptions) -> str:
-    entity = f" [{finding.entity}]" if finding.entity else ""
+    entity = f" [{printable(finding.entity)}]" if finding.entity else ""
     waived = " (waived)" if finding.waived else ""
-    return (f"{finding.file}:{finding.line}:{finding.column}: {_severity(finding, options)} "
-            f"{finding.rule} {finding.message}{entity}{waived}")
+    return (f"{_place(finding)}: {_severity(finding, options)} "
+            f"{printable(finding.rule)} {printable(finding.message)}{entity}{waived}")
+
+
+def _place(finding: Finding) -> str:
+    return f"{printable(finding.file)}:{finding.line}:{finding.column}"
 
 
 def summary_line(report: CheckReport) -> str:
@@ -66,7 +72,7 @@ def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
     if not findings:
         return []
     cells = [(f"{f.line}:{f.column}", f.severity.value + (" (waived)" if f.waived else ""),
-              f.rule, f.entity) for f in findings]
+              printable(f.rule), printable(f.entity)) for f in findings]
     place, severity, rule, entity = (max(len(row[index]) for row in cells) for index in range(4))
     entity = min(entity, 40)
     message = max(30, TABLE_WIDTH - 2 - place - severity - rule - entity - 8)
@@ -75,8 +81,8 @@ def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
     for finding, (at, word, rule_id, subject) in zip(findings, cells):
         if finding.file != current:
             current = finding.file
-            lines.append(finding.file)
-        wrapped = textwrap.wrap(finding.message, message, break_long_words=False) or [""]
+            lines.append(printable(finding.file))
+        wrapped = textwrap.wrap(printable(finding.message), message, break_long_words=False) or [""]
         painted = _severity(finding, options) + word[len(finding.severity.value):]
         lines.append(f"  {at:<{place}}  {painted}{' ' * (severity - len(word))}  "
                      f"{rule_id:<{rule}}  {wrapped[0]:<{message}}  {subject}".rstrip())
@@ -114,4 +120,4 @@ def check_json(report: CheckReport, options: FormatOptions) -> str:
         "findings": [finding.to_dict() for finding in report.findings],
         "summary": {**report.counts(), "entities": report.entities, "files": report.files},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
