@@ -131,11 +131,13 @@ def build_report(detected: Sequence[Change], base: Snapshot, head: Snapshot,
 # -- reading a revision --------------------------------------------------------------------
 
 def _config_path(config_file: str | None, cwd: Path, toplevel: Path) -> str:
-    """govcheck.yaml's path relative to the top-level, to be read at each revision."""
+    """govcheck.yaml's path relative to the top-level, to be read at each revision: found
+    from `cwd` upwards as `check` finds it, else the one at the top-level."""
     if config_file is not None:
         candidate = (cwd / config_file).resolve()
     else:
-        candidate = find_config(cwd) or cwd / CONFIG_NAME
+        start = cwd.resolve() if cwd.resolve().is_relative_to(toplevel) else toplevel
+        candidate = find_config(start, toplevel) or toplevel / CONFIG_NAME
     try:
         return candidate.resolve().relative_to(toplevel).as_posix()
     except ValueError:

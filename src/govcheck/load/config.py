@@ -61,13 +61,14 @@ class Config:
                                     "'govcheck rules' lists them", self.file, line, column)
 
 
-def find_config(start: Path) -> Path | None:
-    """govcheck.yaml in `start` or its parents, up to the repository root (a folder with .git)."""
+def find_config(start: Path, top: Path | None = None) -> Path | None:
+    """govcheck.yaml in `start` or its parents, up to the repository root: `top` when given
+    (git's top-level), else the first folder with a .git."""
     for folder in [start, *start.parents]:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-        if (folder / ".git").exists():
+        if folder == top or (top is None and (folder / ".git").exists()):
             return None
     return None
 

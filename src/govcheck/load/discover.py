@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProbl
     real_root = os.path.realpath(root)
     sources: list[SourceFile] = []
     problems: list[LoadProblem] = []
-    if target.is_file():
+    if not target.is_dir():
         _read(str(target), str(root), real_root, sources, problems)
         return sources, problems
     for folder, subfolders, names in os.walk(target):
@@ -66,7 +67,49 @@ def _read(path: str, root: str, real_root: str, sources: list[SourceFile],
             problems.append(problem)
             return
     try:
-        with open(path, "rb") as stream:
-            sources.append(SourceFile(name, stream.read()))
+        data = read_regular_file(path)
+    except NotAFile as refused:
+        problems.append(LoadProblem(name, 1, 1, f"{refused.what}, not a manifest file: skipped"))
     except OSError as error:
         problems.append(LoadProblem(name, 1, 1, f"cannot read the file: {error.strerror}"))
+    else:
+        sources.append(SourceFile(name, data))
+
+
+class NotAFile(Exception):
+    """A path named like a manifest that is not a regular file (a FIFO, a device...)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+# What a path is, by its file type, for the finding that skips it.
+_FILE_TYPES = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"))
+
+
+def file_type(mode: int) -> str:
+    return next((what for test, what in _FILE_TYPES if test(mode)), "a special file")
+
+
+def read_regular_file(path: str) -> bytes:
+    """The bytes of a regular file (symlinks followed); `NotAFile` for anything else.
+
+    A FIFO is never opened (opening one for reading waits for a writer), and the file is
+    checked again once open, non-blocking, in case it was swapped in between."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise NotAFile(f"a dangling symlink (to {os.readlink(path)})") from None
+        raise
+    if not stat.S_ISREG(mode):
+        raise NotAFile(file_type(mode))
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(file_type(mode))
+        return stream.read()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
+from govcheck.load.discover import NotAFile, read_regular_file
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
@@ -67,8 +68,18 @@ def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[st
     """A policy folder's YAML files, named relative to `root` when they are inside it."""
     if not folder.is_dir():
         raise GovcheckError(f"policy folder '{folder}' does not exist")
-    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [(_name(path, root), path.read_bytes()) for path in paths]
+    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    return [(_name(path, root), _read_policy(path, root)) for path in paths]
+
+
+def _read_policy(path: Path, root: Path | None) -> bytes:
+    try:
+        return read_regular_file(str(path))
+    except NotAFile as refused:
+        raise GovcheckError(f"{refused.what}, not a policy file", _name(path, root)) from None
+    except OSError as error:
+        raise GovcheckError(f"cannot read the policy file: {error.strerror}",
+                            _name(path, root)) from None
 
 
 def _name(path: Path, root: Path | None) -> str:
