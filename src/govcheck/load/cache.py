@@ -32,6 +32,7 @@ from typing import Any
 
 from govcheck import __version__
 from govcheck.errors import GovcheckError
+from govcheck.load.collector import collector_paused
 from govcheck.load.discover import SourceFile
 from govcheck.load.documents import source_of
 from govcheck.load.parse import ParsedDocument, ParsedFile
@@ -193,7 +194,8 @@ class SealedFile:
         if body is None:
             return None
         try:
-            return json.loads(body)
+            with collector_paused():   # a large cache is millions of small containers
+                return json.loads(body)
         except ValueError:
             return None
 
