@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -211,6 +210,8 @@ def schema(kind: str | None, output_dir: str | None) -> None:
 
 
 def _bug(error: BaseException) -> NoReturn:
+    import platform  # only here: the start-up path must not pay for it
+
     import yaml
 
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "

@@ -49,8 +49,8 @@ from govcheck.integrations.github import (
 )
 from govcheck.load.build import build_estate
 from govcheck.load.cache import ParseCache, cache_folder
-from govcheck.load.config import CONFIG_NAME, Config, find_config, parse_config
-from govcheck.load.discover import SourceFile
+from govcheck.load.config import Config, parse_config
+from govcheck.load.discover import CONFIG_NAME, SourceFile, find_config
 from govcheck.model.estate import Estate
 from govcheck.outputs import DIFF_FORMATS
 from govcheck.outputs.publish import Destination, default_format, parse_reports, publish

@@ -1,13 +1,18 @@
-"""Find the manifest files under a folder and read their bytes."""
+"""Find the files a run reads (govcheck.yaml, the manifests, the policy files) and read
+their bytes. Nothing here parses YAML: a remembered run is recognised from these bytes alone."""
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck.errors import GovcheckError
 from govcheck.model.document import LoadProblem
 
 SUFFIXES = (".yaml", ".yml")
+CONFIG_NAME = "govcheck.yaml"
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,54 @@ def _read(path: str, root: str, real_root: str, sources: list[SourceFile],
             sources.append(SourceFile(name, stream.read()))
     except OSError as error:
         problems.append(LoadProblem(name, 1, 1, f"cannot read the file: {error.strerror}"))
+
+
+def find_config(start: Path) -> Path | None:
+    """govcheck.yaml in `start` or its parents, up to the repository root (a folder with .git)."""
+    for folder in [start, *start.parents]:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def project_root(start: Path) -> Path:
+    """The repository root above `start`, or `start` itself outside a repository."""
+    for folder in [start, *start.parents]:
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
+                 ) -> list[tuple[str, bytes]]:
+    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
+    files = builtin_policy_files()
+    for folder in extra_folders:
+        files.extend(folder_policy_files(folder, root))
+    return files
+
+
+def builtin_policy_files() -> list[tuple[str, bytes]]:
+    """The built-in pack, shipped inside the package as govcheck.policies."""
+    package = importlib.import_module("govcheck.policies")   # data, shipped as a package
+    folder = Path(package.__file__ or "").parent
+    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
+                  if entry.name.endswith(SUFFIXES))
+
+
+def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """A policy folder's YAML files, named relative to `root` when they are inside it."""
+    if not folder.is_dir():
+        raise GovcheckError(f"policy folder '{folder}' does not exist")
+    paths = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    return [(_policy_name(path, root), path.read_bytes()) for path in paths]
+
+
+def _policy_name(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -39,13 +39,16 @@ _FLOAT_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
 
 
+_NO_PATH_RESOLVERS: dict[object, object] = {}
+
+
 class _ComposeLoader(_BaseLoader):
     """Tags every untagged node by its style only; values are resolved by `_scalar`."""
 
     # The composer calls these two hooks around every node, for path resolvers, which
     # govcheck never registers. C builtins that do nothing spare a Python call per node
-    # (a tenth of the composing): {}.get(parent, index) and tuple() return without effect.
-    descend_resolver = {}.get  # type: ignore[assignment]
+    # (a tenth of the composing): dict.get(parent, index) and tuple() return without effect.
+    descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]
     ascend_resolver = tuple  # type: ignore[assignment]
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from govcheck.errors import GovcheckError
 from govcheck.outputs import formatter
 
@@ -54,7 +52,8 @@ def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
 def write(text: str, file: str | None, protected: Callable[[Path], bool] = lambda p: False) -> None:
     """Write to stdout, or to a file atomically; never over a manifest or the config."""
     if file is None:
-        click.echo(text, nl=False)
+        sys.stdout.write(text)
+        sys.stdout.flush()
         return
     target = Path(file)
     if protected(target):
