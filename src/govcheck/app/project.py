@@ -70,7 +70,10 @@ def estate_of(project: Project, sources: list[SourceFile], problems: list[LoadPr
         from govcheck.load.cache import ParseCache, cache_folder
 
         cache = ParseCache(cache_folder(project.root), project.root)
-    return build_estate(sources, problems, cache)
+    estate = build_estate(sources, problems, cache)
+    if cache is not None:
+        cache.save()
+    return estate
 
 
 def check_sources(project: Project, sources: list[SourceFile], rules: dict[str, Rule],

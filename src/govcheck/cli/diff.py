@@ -206,8 +206,10 @@ def read_snapshots(repository: Repository, revisions: RevisionRange, config_path
     parsed by an earlier run (check or diff) not at all."""
     base = read_snapshot(repository, revisions.base, config_path)
     head = read_snapshot(repository, revisions.head, config_path)
-    return (replace(base, estate=_estate(base.manifests, cache)),
-            replace(head, estate=_estate(head.manifests, cache)))
+    snapshots = (replace(base, estate=_estate(base.manifests, cache)),
+                 replace(head, estate=_estate(head.manifests, cache)))
+    cache.save()   # once, with both revisions' files
+    return snapshots
 
 
 def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:

@@ -14,13 +14,12 @@ from govcheck.model.estate import Entity, Estate
 
 def build_estate(sources: Iterable[SourceFile], problems: Iterable[LoadProblem] = (),
                  cache: ParseCache | None = None) -> Estate:
-    """Parse every source (through the cache when given) and index the entities."""
+    """Parse every source (through the cache when given) and index the entities. The caller
+    saves the cache, once per run, whatever number of estates it built with it."""
     estate = Estate(load_problems=list(problems))
     with collector_paused():
         for source in sorted(sources, key=lambda s: s.path):
             add_file(estate, source, _parsed(source, cache))
-        if cache is not None:
-            cache.save()
     return estate
 
 
