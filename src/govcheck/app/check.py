@@ -3,11 +3,11 @@ nothing that decides the outcome has changed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from govcheck.app.project import Project, discover_manifests, estate_of
+from govcheck.app.project import Project, discover_manifests, estate_of, inputs_of
+from govcheck.app.remembered import run_key
 from govcheck.load.discover import SourceFile
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
@@ -57,28 +57,14 @@ def run_check(project: Project, target: Path | None, as_of: dt.date,
     from govcheck.load.cache import RunMemo, cache_folder
 
     memo = RunMemo(cache_folder(project.root), project.root)
-    key = memo.key(_run_inputs(project, sources, problems, as_of))
+    key = run_key(as_of, project.config.file, project.config.raw, project.policy_files, sources,
+                  problems)
     remembered = memo.get(key)
     if remembered is not None:
         findings, entities, files = remembered
         result.report = CheckReport(tuple(findings), rules, as_of, entities, files, fail_on)
         return result
     result.report = report_for(result.estate(), project, rules, as_of, fail_on)
-    memo.put(key, result.report.findings, result.report.entities, result.report.files)
+    memo.put(key, result.report.findings, result.report.entities, result.report.files,
+             inputs_of(project).to_dict())
     return result
-
-
-def _run_inputs(project: Project, sources: list[SourceFile], problems: list[LoadProblem],
-                as_of: dt.date) -> Iterator[bytes]:
-    """Everything a check's findings depend on, as bytes."""
-    yield as_of.isoformat().encode()
-    yield project.config.file.encode("utf-8", "surrogateescape")
-    yield project.config.raw
-    for name, data in project.policy_files:
-        yield name.encode("utf-8", "surrogateescape")
-        yield data
-    for source in sources:
-        yield source.path.encode("utf-8", "surrogateescape")
-        yield source.data
-    for problem in problems:
-        yield repr(problem).encode()

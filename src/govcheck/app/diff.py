@@ -44,8 +44,8 @@ from govcheck.integrations.github import (
 )
 from govcheck.load.build import build_estate
 from govcheck.load.cache import ParseCache, cache_folder
-from govcheck.load.config import CONFIG_NAME, Config, find_config, parse_config
-from govcheck.load.discover import SourceFile
+from govcheck.load.config import Config, parse_config
+from govcheck.load.discover import CONFIG_NAME, SourceFile, find_config
 from govcheck.model.estate import Estate
 
 ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
@@ -151,8 +151,10 @@ def read_snapshots(repository: Repository, revisions: RevisionRange, config_path
     parsed by an earlier run (check or diff) not at all."""
     base = read_snapshot(repository, revisions.base, config_path)
     head = read_snapshot(repository, revisions.head, config_path)
-    return (replace(base, estate=_estate(base.manifests, cache)),
-            replace(head, estate=_estate(head.manifests, cache)))
+    snapshots = (replace(base, estate=_estate(base.manifests, cache)),
+                 replace(head, estate=_estate(head.manifests, cache)))
+    cache.save()   # once, with both revisions' files
+    return snapshots
 
 
 def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:

@@ -17,8 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import click
-
 from govcheck.errors import GovcheckError
 from govcheck.outputs import STEP_SUMMARY, FormatOptions, FormatterTable, formatter
 
@@ -96,8 +94,9 @@ def write_stdout(text: str) -> None:
     dropped quietly and the run still ends with its verdict's exit code. A full disk is an
     error (exit 2)."""
     try:
-        # flushes: a failure shows here, not at exit; the colour was decided already: kept
-        click.echo(text, nl=False, color=True)
+        # flushed here, so that a failure shows here and not at exit; no click on this path
+        sys.stdout.write(text)
+        sys.stdout.flush()
     except BrokenPipeError:
         _discard_stdout()
     except OSError as error:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
-from govcheck.load.discover import NotAFile, read_regular_file
+from govcheck.load.discover import policy_files
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
@@ -56,46 +55,6 @@ class Rule:
     example: str = ""
     checks: tuple[Check, ...] = field(default_factory=tuple)
     source: str = ""
-
-
-def builtin_policy_files() -> list[tuple[str, bytes]]:
-    folder = resources.files("govcheck.policies")
-    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
-                  if entry.name.endswith((".yaml", ".yml")))
-
-
-def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
-    """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not folder.is_dir():
-        raise GovcheckError(f"policy folder '{folder}' does not exist")
-    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
-    return [(_name(path, root), _read_policy(path, root)) for path in paths]
-
-
-def _read_policy(path: Path, root: Path | None) -> bytes:
-    try:
-        return read_regular_file(str(path))
-    except NotAFile as refused:
-        raise GovcheckError(f"{refused.what}, not a policy file", _name(path, root)) from None
-    except OSError as error:
-        raise GovcheckError(f"cannot read the policy file: {error.strerror}",
-                            _name(path, root)) from None
-
-
-def _name(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
-                 ) -> list[tuple[str, bytes]]:
-    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
-    files = builtin_policy_files()
-    for folder in extra_folders:
-        files.extend(folder_policy_files(folder, root))
-    return files
 
 
 def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:

@@ -10,7 +10,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from govcheck.model.document import Path_, SchemaProblem
@@ -25,7 +25,9 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "a bool
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(f"{name}.json").read_text("utf-8")
+    # beside this module, as package data (importlib.resources would cost more to import
+    # than reading the schemas does)
+    text = (Path(__file__).parent / f"{name}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
