@@ -38,7 +38,10 @@ def impact(system: str, down: str | None, replace_system: bool, format_name: str
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
     result = run_impact(project, system, down, replace_system, date)
-    painted = color if color is not None else output is None and use_color(sys.stdout, os.environ)
-    text = IMPACT_RENDERERS[format_name](result, FormatOptions(color=bool(painted)))
-    if output is not None or not quiet:
+    painted = output is None and (color if color is not None
+                                  else use_color(sys.stdout, os.environ))
+    text = IMPACT_RENDERERS[format_name](result, FormatOptions(color=painted))
+    if output is not None:
         write(text, output, lambda target: target.suffix in (".yaml", ".yml"))
+    elif not quiet:
+        click.echo(text, nl=False, color=painted)

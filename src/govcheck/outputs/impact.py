@@ -51,8 +51,11 @@ def _stale(seconds: float | None) -> str:
         f"for up to {duration_words(seconds)}"
 
 
-def _arrow(link: LinkImpact | Rebuild) -> str:
-    return f"{link.source} {'<->' if link.bidirectional else '->'} {link.target}"
+def _arrow(link: LinkImpact | Rebuild, arrows: tuple[str, str] = ("->", "<->")) -> str:
+    return f"{link.source} {arrows[1] if link.bidirectional else arrows[0]} {link.target}"
+
+
+MARKDOWN_ARROWS = ("→", "↔")
 
 
 def _timing(link: LinkImpact | Rebuild) -> str:
@@ -393,7 +396,7 @@ def _outage_markdown(result: OutageImpact) -> list[str]:
 
 
 def _link_row(link: LinkImpact, outage: float) -> list[str]:
-    return [code(link.integration), markdown(_arrow(link)), markdown(_timing(link)),
+    return [code(link.integration), markdown(_arrow(link, MARKDOWN_ARROWS)), markdown(_timing(link)),
             markdown(effect_words(link, outage)), markdown(_stale_words(link))]
 
 
@@ -418,7 +421,7 @@ def _replacement_markdown(result: ReplacementImpact) -> list[str]:
                      for record in result.records))
     parts += ["### Integrations to rebuild or re-point", ""]
     parts += _table(["link", "from → to", "timing", "method", "datasets", "owner", "action"],
-                    ([code(item.integration), markdown(_arrow(item)), markdown(_timing(item)),
+                    ([code(item.integration), markdown(_arrow(item, MARKDOWN_ARROWS)), markdown(_timing(item)),
                       markdown(item.method), markdown(", ".join(item.datasets)),
                       code(f"team/{item.owner}"), markdown(item.action)]
                      for item in result.rebuilds))
