@@ -11,6 +11,8 @@ from govcheck.model.estate import Entity, Estate
 from govcheck.model.findings import Severity
 from govcheck.views.entity import KINDS_BY_KEY, EntityView, describe
 
+NAMES_LISTED = 20
+
 
 def find_entity(estate: Estate, reference: str) -> Entity:
     """The entity `kind/name` (the kind in any case), or `name` alone when only one entity
@@ -29,8 +31,12 @@ def find_entity(estate: Estate, reference: str) -> Entity:
     if elsewhere:
         raise GovcheckError(f"no {kind.lower()} '{name}' in the estate; there is "
                             f"{' and '.join(elsewhere)}")
-    names = [other.name for other in estate.of_kind(KINDS_BY_KEY[kind.lower()])]
-    raise GovcheckError(f"no {kind.lower()} '{name}' in the estate{suggest(name, names, 3)}")
+    names = sorted(other.name for other in estate.of_kind(KINDS_BY_KEY[kind.lower()]))
+    hint = suggest(name, names, 3)
+    if not hint:
+        more = f" and {len(names) - NAMES_LISTED} more" if len(names) > NAMES_LISTED else ""
+        hint = f"; it has {', '.join(names[:NAMES_LISTED]) or 'none'}{more}"
+    raise GovcheckError(f"no {kind.lower()} '{name}' in the estate{hint}")
 
 
 def _by_name(estate: Estate, name: str) -> Entity:
