@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from estates import AS_OF, REPOSITORY, copy_example_estate, planted_estate
 
 from govcheck.app.project import open_project
 from govcheck.app.show import show_entity
+from govcheck.cli import cli
 from govcheck.views.entity import (
     DatasetFacts,
     EntityView,
@@ -322,3 +324,93 @@ def test_what_it_cannot_find(reference: str, message: str, tmp_path: Path) -> No
     result = run(["show", reference], root)
     assert (result.returncode, result.stdout, result.stderr) == (
         2, "", f"govcheck: error: {message}\n")
+
+
+# -- wrong types everywhere: answers, never a traceback ---------------------------------------
+
+WRONG_TYPES = """\
+apiVersion: govcheck/v1
+kind: System
+metadata: {name: a, title: 5, labels: {x: [1]}}
+spec: {category: [x], role: {a: 1}, owner: [t], lifecycle: "soon", api: {rate_limit: {requests: "many", per: year}, availability: "high"}, manual_workarounds: [1, "x", {description: 5, hours_per_week: "lots", team: [1]}, {description: ok, hours_per_week: true}]}
+---
+apiVersion: govcheck/v1
+kind: System
+metadata: {name: b}
+spec: {category: crm, role: r, owner: t, lifecycle: {status: [1], contract_end: 2026-13-45, replaced_by: [a], exit_plan: 7}, api: [1]}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: i1}
+spec: {owner: [t], source: a, target: b, datasets: "d", mode: scheduled, schedule: 5, fallback: "x", monitoring: [], process: 5, volume: {requests: 5, per: hour, peak: "big"}, conflict_resolution: {winner: [a]}, review: {interval: 5, last_reviewed: [1]}, success_measures: [1, {metric: [1]}]}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: i2}
+spec: {owner: t, source: [a], target: {b: 1}, datasets: [1, {dataset: [d]}, {dataset: d, fields: "all"}], mode: [real-time], direction: bidirectional, fallback: {max_delay: 5}, monitoring: {owner: [t]}, process: {trigger: [1], exceptions: "x"}}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: i3}
+spec: {owner: t, source: b, target: a, datasets: [{dataset: d}], mode: real-time, direction: bidirectional, fallback: {strategy: degrade, description: x, max_delay: PT0S}, volume: {requests: 1.5, per: day}}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: i4}
+spec: {owner: t, source: a, target: a, datasets: [{dataset: d}], mode: scheduled, schedule: {cron: "61 * * * *"}}
+---
+apiVersion: govcheck/v1
+kind: Dataset
+metadata: {name: d}
+spec: {owner: [t], system_of_record: a, fields: "x", change_control: [1], classification: 5}
+---
+apiVersion: govcheck/v1
+kind: Dataset
+metadata: {name: d2}
+spec: {owner: t, system_of_record: [a], fields: [1, {name: [x], values: "y"}], change_control: {approvers: "team:t", min_approvals: "two"}}
+---
+apiVersion: govcheck/v1
+kind: Team
+metadata: {name: t}
+spec: {function: [x], members: "p", github: 5}
+---
+apiVersion: govcheck/v1
+kind: Person
+metadata: {name: p}
+spec: {email: [1], team: [t], signing_keys: "k"}
+---
+apiVersion: govcheck/v1
+kind: Person
+metadata: {name: q}
+spec: {}
+---
+apiVersion: govcheck/v1
+kind: Team
+metadata: {name: u}
+"""
+ENTITIES = ["system/a", "system/b", "integration/i1", "integration/i2", "integration/i3",
+            "integration/i4", "dataset/d", "dataset/d2", "team/t", "team/u", "person/p",
+            "person/q"]
+
+
+@pytest.fixture(scope="module")
+def wrong_types(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("wrong-types")
+    (root / ".git").mkdir()
+    (root / "ecosystem").mkdir()
+    (root / "ecosystem" / "all.yaml").write_text(WRONG_TYPES, "utf-8")
+    (root / "govcheck.yaml").write_text(
+        "change_control: {governance_approvers: [team:u]}\nheadroom: 0.5\n", "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("format_name", ["text", "json", "markdown"])
+def test_wrong_types_everywhere_get_answers_not_tracebacks(
+        wrong_types: Path, format_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(wrong_types)
+    commands = [["show", entity] for entity in ENTITIES]
+    commands += [["impact", system, *scenario] for system in ("a", "b")
+                 for scenario in (["--down", "PT1H"], ["--replace"])]
+    for command in commands:
+        result = CliRunner().invoke(cli, [*command, "-f", format_name])
+        assert (result.exit_code, result.exception) == (0, None), command

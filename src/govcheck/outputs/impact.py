@@ -85,7 +85,8 @@ def effect_words(link: LinkImpact, outage: float) -> str:
     if link.effect == MISSES_RUNS:
         runs = round(link.missed_runs)
         missed = f"misses about {_plural(runs, 'run')}" if runs else "may miss a run"
-        notices = f"; notices at its next run (within {duration_words(link.notices_within or 0)})"
+        notices = "; notices at its next run" + (
+            f" (within {duration_words(link.notices_within)})" if link.notices_within else "")
         fallback = f"; then falls back to {_fallback_words(link, outage)}" if link.fallback else ""
         return missed + notices + fallback
     if link.effect == WAITS:
@@ -221,9 +222,11 @@ def _replacement_text(result: ReplacementImpact) -> list[str]:
     for rebuild in result.rebuilds:
         lines += [(f"  {rebuild.integration}  {_arrow(rebuild)}  {_timing(rebuild)}  "
                   f"{rebuild.method or 'no method'}  [{', '.join(rebuild.datasets)}]  "
-                  f"owner team/{rebuild.owner}"), f"    {rebuild.action}"]
-    lines += ["", (f"{_plural(len(result.workarounds), 'manual workaround')} that depend on it "
-                  f"({_hours(result.hours_per_week)} a week):")]
+                  f"{_owner(rebuild.owner)}"), f"    {rebuild.action}"]
+    count = len(result.workarounds)
+    lines += ["", (f"{_plural(count, 'manual workaround')} that "
+                   f"{'depends' if count == 1 else 'depend'} on it "
+                   f"({_hours(result.hours_per_week)} a week):")]
     lines += [f"  {_workaround_text(item, result.system)}" for item in result.workarounds]
     lines += ["", (f"sign-off the replacement needs (what govcheck diff would require), "
                   f"{_plural(len(result.signoffs), 'change')}:")]
@@ -235,8 +238,13 @@ def _replacement_text(result: ReplacementImpact) -> list[str]:
     return lines
 
 
+def _owner(team: str, missing: str = "no owner") -> str:
+    """`owner team/NAME`, or what to say when there is none."""
+    return f"owner team/{team}" if team else missing
+
+
 def _record_text(record: RecordMove) -> list[str]:
-    return [(f"  dataset/{record.dataset} (owner team/{record.owner or '?'}, "
+    return [(f"  dataset/{record.dataset} ({_owner(record.owner)}, "
             f"{record.classification}): the new system of record is decided by")] + [
         f"    {requirement_group(requirement)}" for requirement in record.decided_by]
 
@@ -245,7 +253,7 @@ def _workaround_text(item: Workaround, system: str) -> str:
     hours = f", {_hours(item.hours_per_week)} a week" if item.hours_per_week is not None else ""
     named = "" if item.declared_on_it else f"; names {system}"
     return (f"{item.system}: {item.description} "
-            f"(team/{item.team or '?'}{hours}{named})")
+            f"({f'team/{item.team}' if item.team else 'no team'}{hours}{named})")
 
 
 # -- JSON -----------------------------------------------------------------------------------

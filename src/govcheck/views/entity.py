@@ -443,7 +443,7 @@ def _share(load: SystemLoad, per_second: Fraction) -> str:
 
 def _workarounds(estate: Estate, system: Entity) -> Iterator[WorkaroundView]:
     for item in _list(system.spec.get("manual_workarounds")):
-        if isinstance(item, dict):
+        if isinstance(item, dict) and _text(item.get("description")).strip():
             hours = item.get("hours_per_week")
             yield WorkaroundView(entity_ref(system), " ".join(_text(item.get("description")).split()),
                                  ref(estate, "Team", item.get("team")),
