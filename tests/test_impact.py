@@ -158,9 +158,9 @@ def test_shopify_down_in_text_as_a_reader_sees_it() -> None:
             "[shopify-orders-to-erp]") in lines
     assert ("    runbook shopify-orders-to-erp: "
             "https://wiki.northwind-outfitters.com/runbooks/shopify-orders-to-erp") in lines
-    assert lines[-1] == ("8 links hit (5 directly, 3 downstream): 0 stop, 3 fall back (1 beyond "
-                         "max_delay), 2 miss runs, 0 wait; 13 stale copies of datasets; 4 teams "
-                         "to alert")
+    assert lines[-1] == ("8 links hit (5 directly, 3 downstream): 0 stop, 3 fall back, 2 miss "
+                         "runs, 0 wait; 1 outlasts its fallback's max_delay; 13 stale copies of "
+                         "datasets; 4 teams to alert")
 
 
 # -- replacements on the example estate ------------------------------------------------------
@@ -335,7 +335,7 @@ def test_no_fallback_stops_and_the_chain_goes_round_a_cycle(tmp_path: Path) -> N
     text = run(["impact", "a", "--down", "PT2H"], root).stdout
     assert "    stops: real-time with no fallback\n" in text
     assert "    stale until someone re-syncs it by hand: thing in b\n" in text
-    assert "1 stop" in text
+    assert "1 stops, 0 fall back, 0 miss runs, 0 wait;" in text
 
 
 def test_staleness_adds_up_along_the_chain(tmp_path: Path) -> None:

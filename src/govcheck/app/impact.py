@@ -11,5 +11,5 @@ def run_impact(project: Project, system_name: str, down: str | None, replace_sys
                as_of: dt.date) -> Impact:
     """What happens if `system_name` is down for `down` (an ISO-8601 duration) or, with
     `replace_system`, is replaced; an unknown name or a bad duration is a GovcheckError."""
-    return impact(load_estate(project, project.ecosystem), project.config, system_name, down,
-                  replace_system, as_of)
+    estate = load_estate(project, project.ecosystem, use_cache=True)
+    return impact(estate, project.config, system_name, down, replace_system, as_of)

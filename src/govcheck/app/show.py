@@ -55,7 +55,7 @@ def _by_name(estate: Estate, name: str) -> Entity:
 def show_entity(project: Project, reference: str, as_of: dt.date) -> EntityView:
     """Everything the project's estate says about one entity, with its findings as of
     `as_of`."""
-    estate = load_estate(project, project.ecosystem)
+    estate = load_estate(project, project.ecosystem, use_cache=True)
     entity = find_entity(estate, reference)
     report = report_for(estate, project, project.rules(), as_of, Severity.ERROR)
     return describe(estate, entity, report.findings, project.config)

@@ -122,11 +122,14 @@ def _effect_color(link: LinkImpact) -> str:
 def outage_summary(result: OutageImpact) -> str:
     """One sentence: how many links are hit and how."""
     uncovered = len(result.uncovered)
-    beyond = f" ({uncovered} beyond max_delay)" if uncovered else ""
+    beyond = (f"; {_plural(uncovered, 'outlasts its', 'outlast their')} fallback's max_delay"
+              if uncovered else "")
     return (f"{_plural(len(result.links), 'link')} hit ({len(result.direct)} directly, "
-            f"{len(result.downstream)} downstream): {result.count(STOPS)} stop, "
-            f"{_plural(result.count(FALLS_BACK), 'falls back', 'fall back')}{beyond}, "
-            f"{result.count(MISSES_RUNS)} miss runs, {result.count(WAITS)} wait; "
+            f"{len(result.downstream)} downstream): "
+            f"{_plural(result.count(STOPS), 'stops', 'stop')}, "
+            f"{_plural(result.count(FALLS_BACK), 'falls back', 'fall back')}, "
+            f"{_plural(result.count(MISSES_RUNS), 'misses runs', 'miss runs')}, "
+            f"{_plural(result.count(WAITS), 'waits', 'wait')}{beyond}; "
             f"{_plural(len(result.stale_data), 'stale copy', 'stale copies')} of datasets; "
             f"{_plural(len(result.alerts), 'team')} to alert")
 

@@ -413,34 +413,44 @@ def _starved_by(direct: Iterable[LinkImpact], down: str
     return starved
 
 
+def _readers(integrations: Iterable[Entity], down: str
+             ) -> dict[tuple[str, str], list[tuple[Entity, str]]]:
+    """(sending system, dataset) → the links that carry it from there, and where to; links
+    from or to the down system are hit directly, not downstream."""
+    readers: dict[tuple[str, str], list[tuple[Entity, str]]] = {}
+    for integration in integrations:
+        if _touches(integration, down):
+            continue
+        for sender, receiver in _sends(integration):
+            for dataset in moved_fields(integration):
+                readers.setdefault((sender, dataset), []).append((integration, receiver))
+    return readers
+
+
 def _downstream(integrations: list[Entity], down: str,
                 starved: dict[tuple[str, str], tuple[float | None, tuple[str, ...]]],
                 resolver: SignoffResolver) -> list[LinkImpact]:
     """Links that carry a dataset from a system that no longer receives it, transitively,
     breadth first (each chain shown is a shortest one)."""
+    readers = _readers(integrations, down)
     hits: dict[str, _Hit] = {}
     queue = deque(starved)
     while queue:
         system, dataset = queue.popleft()
         upstream, chain = starved[(system, dataset)]
-        for integration in integrations:
-            if _touches(integration, down) or dataset not in moved_fields(integration):
-                continue
-            for receiver in (to for sender, to in _sends(integration) if sender == system):
-                if receiver == down:
-                    continue
-                stale_for = _later(upstream, _longest_gap(integration))
-                known = hits.get(integration.name)
-                hit = known or hits.setdefault(integration.name,
-                                               _Hit(integration, stale_for=stale_for, via=chain))
-                if known is not None:
-                    hit.stale_for = _worse(hit.stale_for, stale_for)
-                if dataset not in hit.datasets:
-                    hit.datasets.append(dataset)
-                hit.receivers.append(receiver)
-                if (receiver, dataset) not in starved:
-                    starved[(receiver, dataset)] = (stale_for, (*chain, integration.name))
-                    queue.append((receiver, dataset))
+        for integration, receiver in readers.get((system, dataset), []):
+            stale_for = _later(upstream, _longest_gap(integration))
+            known = hits.get(integration.name)
+            hit = known or hits.setdefault(integration.name,
+                                           _Hit(integration, stale_for=stale_for, via=chain))
+            if known is not None:
+                hit.stale_for = _worse(hit.stale_for, stale_for)
+            if dataset not in hit.datasets:
+                hit.datasets.append(dataset)
+            hit.receivers.append(receiver)
+            if (receiver, dataset) not in starved:
+                starved[(receiver, dataset)] = (stale_for, (*chain, integration.name))
+                queue.append((receiver, dataset))
     return [_link(hit, STALE_INPUT, None, 0.0, None, resolver) for hit in hits.values()]
 
 
