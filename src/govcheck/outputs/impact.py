@@ -293,7 +293,8 @@ def _outage_json(result: OutageImpact) -> dict[str, object]:
                    for alert in result.alerts],
         "summary": {"links": len(result.links), "direct": len(result.direct),
                     "downstream": len(result.downstream), "stop": result.count(STOPS),
-                    "fall_back": result.count(FALLS_BACK), "beyond_max_delay": len(result.uncovered),
+                    "fall_back": result.count(FALLS_BACK),
+                    "beyond_max_delay": len(result.uncovered),
                     "miss_runs": result.count(MISSES_RUNS), "wait": result.count(WAITS),
                     "stale_data": len(result.stale_data), "alerts": len(result.alerts)},
     }
@@ -407,7 +408,8 @@ def _outage_markdown(result: OutageImpact) -> list[str]:
 
 
 def _link_row(link: LinkImpact, outage: float) -> list[str]:
-    return [code(link.integration), markdown(_arrow(link, MARKDOWN_ARROWS)), markdown(_timing(link)),
+    return [code(link.integration), markdown(_arrow(link, MARKDOWN_ARROWS)),
+            markdown(_timing(link)),
             markdown(effect_words(link, outage)), markdown(_stale_words(link))]
 
 
@@ -424,15 +426,18 @@ def _replacement_markdown(result: ReplacementImpact) -> list[str]:
              f"- Owner: {_team_md(result.owner)}",
              f"- Lifecycle: {markdown(_lifecycle_words(result))}",
              f"- Exit plan: {markdown(lifecycle.exit_plan) if lifecycle.exit_plan else 'none'}",
-             f"- Replacement: {code(result.replacement) if result.replacement else markdown(UNNAMED)}",
+             "- Replacement: " + (code(result.replacement) if result.replacement
+                                  else markdown(UNNAMED)),
              "", "### Datasets whose system of record moves", ""]
-    parts += _table(["dataset", "owner", "classification", "the new system of record is decided by"],
+    parts += _table(["dataset", "owner", "classification",
+                     "the new system of record is decided by"],
                     ([code(f"dataset/{record.dataset}"), code(f"team/{record.owner}"),
                       record.classification, _requirements_md(record.decided_by)]
                      for record in result.records))
     parts += ["### Integrations to rebuild or re-point", ""]
     parts += _table(["link", "from → to", "timing", "method", "datasets", "owner", "action"],
-                    ([code(item.integration), markdown(_arrow(item, MARKDOWN_ARROWS)), markdown(_timing(item)),
+                    ([code(item.integration), markdown(_arrow(item, MARKDOWN_ARROWS)),
+                      markdown(_timing(item)),
                       markdown(item.method), markdown(", ".join(item.datasets)),
                       code(f"team/{item.owner}"), markdown(item.action)]
                      for item in result.rebuilds))

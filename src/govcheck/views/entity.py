@@ -387,7 +387,8 @@ def _system(estate: Estate, system: Entity, config: Config) -> SystemFacts:
     records = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
                if dataset.spec.get("system_of_record") == system.name]
     return SystemFacts(
-        _text(spec.get("category")), _text(spec.get("role")), ref(estate, "Team", spec.get("owner")),
+        _text(spec.get("category")), _text(spec.get("role")),
+        ref(estate, "Team", spec.get("owner")),
         _text(spec.get("vendor")), _text(lifecycle.get("status")) or "active",
         _shown(lifecycle.get("contract_end")), _text(lifecycle.get("exit_plan")).strip(),
         ref(estate, "System", lifecycle.get("replaced_by")), _refs(records),
@@ -445,7 +446,8 @@ def _workarounds(estate: Estate, system: Entity) -> Iterator[WorkaroundView]:
     for item in _list(system.spec.get("manual_workarounds")):
         if isinstance(item, dict) and _text(item.get("description")).strip():
             hours = item.get("hours_per_week")
-            yield WorkaroundView(entity_ref(system), " ".join(_text(item.get("description")).split()),
+            description = " ".join(_text(item.get("description")).split())
+            yield WorkaroundView(entity_ref(system), description,
                                  ref(estate, "Team", item.get("team")),
                                  float(hours) if isinstance(hours, (int, float))
                                  and not isinstance(hours, bool) else None)
@@ -456,7 +458,7 @@ def _team(estate: Estate, team: Entity, config: Config) -> TeamFacts:
     owned = [entity_ref(entity) for kind in ("System", "Dataset", "Integration")
              for entity in estate.of_kind(kind) if entity.spec.get("owner") == team.name]
     approves = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
-                if reference in _list(_mapping(dataset.spec.get("change_control")).get("approvers"))]
+                if reference in _approver_references(dataset)]
     integrations = estate.of_kind("Integration")
     monitors = [entity_ref(entity) for entity in integrations
                 if _mapping(entity.spec.get("monitoring")).get("owner") == team.name]
@@ -474,6 +476,10 @@ def _team(estate: Estate, team: Entity, config: Config) -> TeamFacts:
         _refs(monitors), _refs(handles), tuple(work))
 
 
+def _approver_references(dataset: Entity) -> list[Any]:
+    return _list(_mapping(dataset.spec.get("change_control")).get("approvers"))
+
+
 def _by_kind(refs: Iterable[Ref]) -> tuple[Ref, ...]:
     order = ("system", "dataset", "integration")
     return tuple(sorted(_refs(refs), key=lambda item: (order.index(item.kind)
@@ -485,8 +491,8 @@ def _person(estate: Estate, person: Entity, config: Config) -> PersonFacts:
     teams = [entity_ref(team) for team in estate.of_kind("Team")
              if person.name in _list(team.spec.get("members"))]
     approves = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
-                if any(person.name in estate.people_of(reference) for reference in
-                       _list(_mapping(dataset.spec.get("change_control")).get("approvers")))]
+                if any(person.name in estate.people_of(reference)
+                       for reference in _approver_references(dataset))]
     governance = any(person.name in estate.people_of(reference)
                      for reference in config.governance_approvers)
     return PersonFacts(_text(spec.get("email")), _text(spec.get("github")),
@@ -526,5 +532,6 @@ def _review_due(review: dict[str, Any]) -> str:
     return every.after(last).isoformat() if last and every else ""
 
 
-_FACTS: dict[str, Callable[[Estate, Entity, Config], Facts]] = {"Dataset": _dataset, "System": _system, "Team": _team, "Person": _person,
-          "Integration": _integration}
+_FACTS: dict[str, Callable[[Estate, Entity, Config], Facts]] = {
+    "Dataset": _dataset, "System": _system, "Team": _team, "Person": _person,
+    "Integration": _integration}
