@@ -343,8 +343,8 @@ def test_explain_known_rule(tmp_path: Path) -> None:
 
 
 def test_explain_unknown_rule(tmp_path: Path) -> None:
-    assert_usage_error(run(["explain", "GOV099"], tmp_path),
-                       "govcheck: error: unknown rule 'GOV099' (did you mean 'GOV009'?); "
+    assert_usage_error(run(["explain", "GOV0033"], tmp_path),
+                       "govcheck: error: unknown rule 'GOV0033' (did you mean 'GOV003'?); "
                        "'govcheck rules' lists them")
 
 
