@@ -310,7 +310,8 @@ def carried(integration: Entity) -> list[tuple[str, tuple[str, ...] | None]]:
     return found
 
 
-def _cadence(integration: Entity) -> str:
+def cadence_words(integration: Entity) -> str:
+    """A scheduled link's cadence in words ("every 15 min", "daily at 02:00"); "" otherwise."""
     if integration.spec.get("mode") != "scheduled":
         return ""
     return describe_schedule(integration.spec.get("schedule"))
@@ -369,7 +370,7 @@ def _carriers(estate: Estate, dataset: Entity) -> Iterator[Carrier]:
             resolution = _mapping(spec.get("conflict_resolution"))
             yield Carrier(entity_ref(integration), *_ends(estate, integration),
                           spec.get("direction") == "bidirectional", _text(spec.get("mode")),
-                          _cadence(integration), fields,
+                          cadence_words(integration), fields,
                           ref(estate, "System", resolution.get("winner")),
                           _text(resolution.get("strategy")))
 
@@ -411,7 +412,7 @@ def _links(estate: Estate, system: Entity, side: str) -> Iterator[LinkView]:
         yield LinkView(entity_ref(integration),
                        ref(estate, "System", other) or Ref("system/", "(none)", False),
                        _refs(ref(estate, "Dataset", name) for name, _ in carried(integration)),
-                       _text(spec.get("mode")), _cadence(integration), both)
+                       _text(spec.get("mode")), cadence_words(integration), both)
 
 
 def _api(estate: Estate, system: Entity, config: Config) -> LoadView:
@@ -515,7 +516,7 @@ def _integration(estate: Estate, integration: Entity, config: Config) -> Integra
         source, target, spec.get("direction") == "bidirectional",
         tuple((ref(estate, "Dataset", name) or Ref("dataset/", "(none)", False), fields)
               for name, fields in carried(integration)),
-        _text(spec.get("mode")), _cadence(integration), _text(spec.get("method")),
+        _text(spec.get("mode")), cadence_words(integration), _text(spec.get("method")),
         volume.describe() if volume else "", ref(estate, "System", resolution.get("winner")),
         _text(resolution.get("strategy")), _text(fallback.get("strategy")),
         _text(fallback.get("description")).strip(), _text(fallback.get("max_delay")),

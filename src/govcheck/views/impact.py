@@ -46,10 +46,10 @@ from govcheck.model.estate import Entity, Estate
 from govcheck.model.timing import (
     Duration,
     cadence_of,
-    describe_schedule,
     parse_date,
     parse_duration,
 )
+from govcheck.views.entity import cadence_words, title_of
 
 # What happens to a link.
 STOPS = "stops"                 # real-time, no fallback
@@ -262,11 +262,6 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _title(entity: Entity) -> str:
-    title = entity.get("metadata.title")
-    return title if isinstance(title, str) and title else entity.name
-
-
 def _team(group: SignoffGroup) -> Team:
     return Team(group.label, tuple(sorted(f"person/{name}" for name in group.people)))
 
@@ -287,12 +282,6 @@ def _sends(integration: Entity) -> list[tuple[str, str]]:
 
 def _touches(integration: Entity, system: str) -> bool:
     return system in _ends(integration)
-
-
-def _cadence(integration: Entity) -> str:
-    if integration.spec.get("mode") != "scheduled":
-        return ""
-    return describe_schedule(integration.spec.get("schedule"))
 
 
 def _longest_gap(integration: Entity) -> float:
@@ -359,7 +348,7 @@ def outage_impact(estate: Estate, config: Config, system: Entity, duration: Dura
     starved = _starved_by(direct, system.name)
     downstream = _downstream(integrations, system.name, starved, resolver)
     links = (*direct, *sorted(downstream, key=lambda link: (len(link.via), link.integration)))
-    return OutageImpact(system.name, _title(system), _team(resolver.owner_of(system)), given,
+    return OutageImpact(system.name, title_of(system), _team(resolver.owner_of(system)), given,
                         outage, links, _stale_data(links), _alerts(links), as_of)
 
 
@@ -391,8 +380,8 @@ def _link(hit: _Hit, effect: str, notices: float | None, missed: float,
     trigger, outcome = _process(integration)
     monitoring = _monitoring(integration)
     return LinkImpact(
-        integration.name, _title(integration), source, target, _bidirectional(integration),
-        _text(integration.spec.get("mode")), _cadence(integration), tuple(hit.datasets),
+        integration.name, title_of(integration), source, target, _bidirectional(integration),
+        _text(integration.spec.get("mode")), cadence_words(integration), tuple(hit.datasets),
         tuple(dict.fromkeys(hit.receivers)), effect, hit.stale_for, notices, missed, fallback,
         hit.via, trigger, outcome, _team(resolver.monitoring_owner(integration)),
         _text(monitoring.get("alert_channel")), _text(monitoring.get("runbook")))
@@ -518,7 +507,7 @@ def replacement_impact(estate: Estate, config: Config, system: Entity,
                                          change.type))
     signoffs = required_signoffs(changes, resolver, ())
     return ReplacementImpact(
-        system.name, _title(system), _text(system.spec.get("category")),
+        system.name, title_of(system), _text(system.spec.get("category")),
         _team(resolver.owner_of(system)), _lifecycle(system, as_of), replacement,
         _records(estate, system, signoffs), _rebuilds(estate, system, replacement),
         _workarounds(estate, system), signoffs, as_of)
@@ -584,7 +573,7 @@ def _records(estate: Estate, system: Entity, signoffs: Iterable[Change]
              ) -> tuple[RecordMove, ...]:
     decided = {change.entity: change.requires for change in signoffs
                if change.type == "dataset.system_of_record.changed"}
-    return tuple(RecordMove(dataset.name, _title(dataset), _text(dataset.spec.get("owner")),
+    return tuple(RecordMove(dataset.name, title_of(dataset), _text(dataset.spec.get("owner")),
                             _text(dataset.spec.get("classification")) or "internal",
                             decided.get(dataset.key, ()))
                  for dataset in sorted(estate.of_kind("Dataset"), key=lambda entity: entity.name)
@@ -601,9 +590,9 @@ def _rebuilds(estate: Estate, system: Entity, replacement: str) -> tuple[Rebuild
         other = target if source == system.name else source
         action = RETIRE if replacement and other == replacement else REBUILD_ACTIONS.get(
             method, "rebuild or re-point it")
-        rebuilds.append(Rebuild(integration.name, _title(integration), source, target,
+        rebuilds.append(Rebuild(integration.name, title_of(integration), source, target,
                                 _bidirectional(integration),
-                                _text(integration.spec.get("mode")), _cadence(integration),
+                                _text(integration.spec.get("mode")), cadence_words(integration),
                                 method, tuple(moved_fields(integration)),
                                 _text(integration.spec.get("owner")), action))
     return tuple(rebuilds)
@@ -611,7 +600,7 @@ def _rebuilds(estate: Estate, system: Entity, replacement: str) -> tuple[Rebuild
 
 def _workarounds(estate: Estate, system: Entity) -> tuple[Workaround, ...]:
     """The system's own manual workarounds, then other systems' that name it."""
-    names = {system.name, _title(system)}
+    names = {system.name, title_of(system)}
     pattern = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(names)),
                          re.IGNORECASE)
     found = list(_declared_workarounds(system, True))
