@@ -200,6 +200,15 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2(failing: Path) -> None:
     assert result.stderr == "govcheck: error: cannot write to standard output: No space left on device\n"
 
 
+@pytest.mark.parametrize("command", [["rules"], ["explain", "GOV003"], ["schema"], ["graph"]])
+def test_a_full_disk_is_never_a_bug_whatever_the_command(failing: Path, command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = run(command, failing, stdout=full)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "No space left on device" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def many_warnings(root: Path) -> Path:
     """An estate with 600 warnings (GOV009) and no error: more JSON than a pipe holds."""
     source = BASE["files"][INTEGRATION].replace(MEASURES, "")

@@ -5,6 +5,7 @@ Each command is a module of this package, imported only when it runs (fast start
 table below names, for each, the function that imports it."""
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -159,6 +160,16 @@ def _bug(error: BaseException) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
+def _full_disk(error: OSError) -> NoReturn:
+    """No room left to write (a command's output onto a full disk) is not a bug: one line,
+    exit 2. Standard output goes nowhere from here, or the flush at exit would fail again."""
+    from govcheck.outputs.publish import discard_stdout
+
+    discard_stdout()
+    click.echo(f"govcheck: error: cannot write: {error.strerror}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line on stderr for anything that stops govcheck doing its job."""
     try:
@@ -185,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _bug(error)
+        _full_disk(error)
     except Exception as error:  # noqa: BLE001 - the one place that turns bugs into a message
         _bug(error)
     sys.exit(EXIT_OK)
