@@ -283,10 +283,13 @@ def test_the_step_summary_of_a_hostile_estate_renders_only_its_own_markup(tmp_pa
     cell, link, show an image and mention someone; the job summary GitHub renders has the
     findings table, with five cells a row, and the map, and nothing else."""
     (tmp_path / ".git").mkdir()
-    title = "Web\\n```\\n[x](http://evil.example) <img src=x> | cell | jane@evil.example @team\\n```"
-    files = {**BASE["files"], "ecosystem/systems/website.yaml": BASE["files"][
-        "ecosystem/systems/website.yaml"].replace("name: website", f'name: website\n  title: "{title}"'),
-        "ecosystem/x](http:evil.example) | y `z` <b>.yaml": "kind: [unclosed\n"}
+    title = ("Web\\n```\\n[x](http://evil.example) <img src=x> | cell | jane@evil.example "
+             "@team\\n```")
+    website = "ecosystem/systems/website.yaml"
+    files = {**BASE["files"],
+             website: BASE["files"][website].replace("name: website",
+                                                     f'name: website\n  title: "{title}"'),
+             "ecosystem/x](http:evil.example) | y `z` <b>.yaml": "kind: [unclosed\n"}
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, "utf-8")
