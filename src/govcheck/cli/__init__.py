@@ -31,7 +31,7 @@ class LazyGroup(click.Group):
     """Commands defined in their own modules, imported only when run (fast start-up)."""
 
     lazy: ClassVar[dict[str, str]] = {"diff": "cli.diff:diff", "graph": "cli.graph:graph",
-            "codeowners": "cli.codeowners:codeowners"}
+            "codeowners": "cli.codeowners:codeowners", "site": "cli.site:site"}
 
     def invoke(self, ctx: click.Context) -> Any:
         """What the user must fix is one line on stderr and exit 2, for every command."""
