@@ -142,7 +142,7 @@ def overview(estate: Estate, found: Relations, findings: Iterable[Finding],
 def ownership(estate: Estate, found: Relations) -> Table:
     """Who owns what: per owner team, its systems, datasets and integrations."""
     teams = sorted({*found.owned_by, *(team.name for team in estate.of_kind("Team"))})
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for team in teams:
         owned = found.owned_by.get(team, [])
         rows.append((ref("Team", team, estate), *(

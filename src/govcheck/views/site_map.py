@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 from govcheck.views.graph import (
     ERROR_COLOR,
@@ -192,7 +193,7 @@ def neighbours(chains: Mapping[int, list[Item]]) -> tuple[dict[Item, list[Item]]
     right: dict[Item, list[Item]] = {}
     for index in sorted(chains):
         chain = chains[index]
-        for before, after in zip(chain, chain[1:]):
+        for before, after in pairwise(chain):
             right.setdefault(before, []).append(after)
             left.setdefault(after, []).append(before)
     return left, right
@@ -213,7 +214,7 @@ def by_barycentre(column: list[Item], beside: list[Item],
 def crossings(order: Sequence[Sequence[Item]], right: Mapping[Item, list[Item]]) -> int:
     """How many pairs of link segments cross between neighbouring columns."""
     total = 0
-    for column, following in zip(order, order[1:]):
+    for column, following in pairwise(order):
         position = {item: index for index, item in enumerate(following)}
         ends = sorted((upper, position[other]) for upper, item in enumerate(column)
                       for other in right.get(item, []) if other in position)
@@ -248,7 +249,7 @@ def place_columns(order: Sequence[Sequence[Item]], chains: Mapping[int, list[Ite
     linked = {item: left.get(item, []) + right.get(item, []) for item in {*left, *right}}
     tops: dict[Item, float] = {}
     for column in order:
-        y = HEADER + MARGIN
+        y = float(HEADER + MARGIN)
         for previous, item in zip([None, *column], column):
             y += _gap(previous, item) if previous else 0.0
             tops[item] = y
@@ -420,10 +421,10 @@ def map_svg(layout: MapLayout, pages: Mapping[str, str], caption: str = "Ecosyst
     """The map as an SVG element. `pages` maps "system/NAME" and "integration/NAME" to the
     address of their page; boxes and links without one are drawn without a link."""
     width, height = _n(layout.width), _n(layout.height)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-labelledby="map-caption" '
-             'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, sans-serif">',
-             f'<title id="map-caption">{escape(caption)}</title>', _markers()]
+    opening = (f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height}" '
+               f'width="{width}" height="{height}" role="img" aria-labelledby="map-caption" '
+               'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, sans-serif">')
+    parts = [opening, f'<title id="map-caption">{escape(caption)}</title>', _markers()]
     parts.extend(f'<text class="column-title" x="{_n(x + NODE_WIDTH / 2)}" y="{MARGIN + 6}" '
                  f'text-anchor="middle" font-size="13" font-weight="600" fill="#57606a">'
                  f"{escape(title)}</text>" for title, x in layout.columns)
