@@ -30,12 +30,14 @@ class Relations:
     approved_by: dict[str, list[Entity]] = field(default_factory=dict)   # "team:x" → datasets
     teams_of: dict[str, list[Entity]] = field(default_factory=dict)      # person → teams
     workarounds: dict[str, list[tuple[Entity, dict[str, Any]]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)                 # key → title
 
 
 def relations(estate: Estate) -> Relations:
     """Every relation of the estate, in one pass over its entities."""
     found = Relations()
     for entity in sorted(estate.entities.values(), key=lambda e: e.key):
+        found.titles[entity.key] = title_of(entity)
         spec = entity.spec
         owner = spec.get("owner")
         if entity.kind in OWNED_KINDS and isinstance(owner, str):
@@ -87,6 +89,13 @@ def _integration(found: Relations, integration: Entity, spec: dict[str, Any]) ->
     monitor = monitoring.get("owner") if isinstance(monitoring, dict) else None
     if isinstance(monitor, str):
         found.monitored_by.setdefault(monitor, []).append(integration)
+
+
+def title_of(entity: Entity) -> str:
+    """Its `metadata.title`, else its name."""
+    metadata = entity.document.data.get("metadata")
+    title = metadata.get("title") if isinstance(metadata, dict) else None
+    return title if isinstance(title, str) and title.strip() else entity.name
 
 
 def mappings(value: Any) -> Iterator[dict[str, Any]]:

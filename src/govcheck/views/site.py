@@ -17,7 +17,7 @@ from govcheck.model.estate import Entity, Estate
 from govcheck.model.findings import Finding
 from govcheck.model.timing import Duration, parse_date, parse_duration
 from govcheck.views.graph import EcosystemMap
-from govcheck.views.relations import Relations, mappings
+from govcheck.views.relations import Relations, mappings, title_of
 
 KINDS = ("System", "Dataset", "Integration", "Team", "Person")     # the order pages list them
 KIND_PLURALS = {"System": "Systems", "Dataset": "Datasets", "Integration": "Integrations",
@@ -103,17 +103,10 @@ def text(value: Any) -> str:
     return ""
 
 
-def title_of(entity: Entity) -> str:
-    metadata = entity.document.data.get("metadata")
-    title = metadata.get("title") if isinstance(metadata, dict) else None
-    return title if isinstance(title, str) and title.strip() else entity.name
-
-
-def ref(kind: str, name: Any, estate: Estate | None = None) -> Ref:
-    """A reference to `kind/name`, titled as the entity is when the estate is given."""
-    named = text(name)
-    found = estate.lookup(kind, named) if estate is not None else None
-    return Ref(title_of(found) if found is not None else named, f"{kind.lower()}/{named}")
+def ref(kind: str, name: Any, titles: Mapping[str, str]) -> Ref:
+    """A reference to `kind/name`, with the entity's title when it has one."""
+    key = f"{kind.lower()}/{text(name)}"
+    return Ref(titles.get(key, text(name)), key)
 
 
 def entity_ref(entity: Entity) -> Ref:
@@ -135,8 +128,8 @@ def overview(estate: Estate, found: Relations, findings: Iterable[Finding],
     counts = tuple((KIND_PLURALS[kind], len(estate.of_kind(kind))) for kind in KINDS)
     ordered = tuple(sorted(findings, key=lambda f: (f.waived, -f.severity.rank, f.sort_key)))
     return Overview(as_of, counts, ordered,
-                    (ownership(estate, found), reviews_due(estate, as_of),
-                     contracts_ending(estate, as_of), *manual_work(estate)))
+                    (ownership(estate, found), reviews_due(estate, found.titles, as_of),
+                     contracts_ending(estate, found.titles, as_of), *manual_work(estate, found.titles)))
 
 
 def ownership(estate: Estate, found: Relations) -> Table:
@@ -145,14 +138,14 @@ def ownership(estate: Estate, found: Relations) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for team in teams:
         owned = found.owned_by.get(team, [])
-        rows.append((ref("Team", team, estate), *(
+        rows.append((ref("Team", team, found.titles), *(
             tuple(entity_ref(entity) for entity in owned if entity.kind == kind)
             for kind in ("System", "Dataset", "Integration"))))
     return Table("Who owns what", ("Team", "Systems", "Datasets", "Integrations"), tuple(rows),
                  "No team owns anything yet.", anchor="owners")
 
 
-def reviews_due(estate: Estate, as_of: dt.date) -> Table:
+def reviews_due(estate: Estate, titles: Mapping[str, str], as_of: dt.date) -> Table:
     """Integrations whose review is overdue, due within six months, or not recorded."""
     horizon = REVIEW_HORIZON.after(as_of)
     due: list[tuple[dt.date, str, tuple[Cell, ...]]] = []
@@ -160,7 +153,7 @@ def reviews_due(estate: Estate, as_of: dt.date) -> Table:
         review = integration.spec.get("review")
         review = review if isinstance(review, dict) else {}
         last, interval = parse_date(review.get("last_reviewed")), parse_duration(review.get("interval"))
-        row: tuple[Cell, ...] = (entity_ref(integration), ref("Team", integration.spec.get("owner"), estate),
+        row: tuple[Cell, ...] = (entity_ref(integration), ref("Team", integration.spec.get("owner"), titles),
                                  text(review.get("last_reviewed")) or "never",
                                  text(review.get("interval")))
         if last is None or interval is None:
@@ -191,7 +184,7 @@ def _ends(day: dt.date, as_of: dt.date) -> str:
     return "ends today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
 
 
-def contracts_ending(estate: Estate, as_of: dt.date) -> Table:
+def contracts_ending(estate: Estate, titles: Mapping[str, str], as_of: dt.date) -> Table:
     """Systems whose contract ends within 18 months (or has ended), with their exit plan."""
     horizon = CONTRACT_HORIZON.after(as_of)
     ending: list[tuple[dt.date, str, tuple[Cell, ...]]] = []
@@ -203,18 +196,18 @@ def contracts_ending(estate: Estate, as_of: dt.date) -> Table:
             continue
         successor = lifecycle.get("replaced_by")
         ending.append((end, system.name, (
-            entity_ref(system), ref("Team", system.spec.get("owner"), estate), end.isoformat(),
+            entity_ref(system), ref("Team", system.spec.get("owner"), titles), end.isoformat(),
             _ends(end, as_of),
             text(lifecycle.get("status")) or "active",
             "yes" if text(lifecycle.get("exit_plan")).strip() else "missing",
-            ref("System", successor, estate) if isinstance(successor, str) else "")))
+            ref("System", successor, titles) if isinstance(successor, str) else "")))
     rows = tuple(row for _, _, row in sorted(ending, key=lambda entry: entry[:2]))
     return Table("Contracts ending within 18 months",
                  ("System", "Owner", "Contract end", "When", "Status", "Exit plan", "Replaced by"),
                  rows, "No contract ends in the next 18 months.", anchor="contracts")
 
 
-def manual_work(estate: Estate) -> tuple[Table, Table, Table]:
+def manual_work(estate: Estate, titles: Mapping[str, str]) -> tuple[Table, Table, Table]:
     """Hours a week people spend patching gaps by hand, by system and by team: where an
     integration would pay back first."""
     by_system: dict[str, list[float]] = {}
@@ -226,7 +219,7 @@ def manual_work(estate: Estate) -> tuple[Table, Table, Table]:
             by_system.setdefault(system.name, []).append(spent)
             systems = by_team.setdefault(team, {})
             systems[system.name] = systems.get(system.name, 0.0) + spent
-            rows.append((-spent, system.name, (entity_ref(system), ref("Team", team, estate),
+            rows.append((-spent, system.name, (entity_ref(system), ref("Team", team, titles),
                                                 text(workaround.get("description")),
                                                 hours_text(spent))))
     system_rows = sorted(by_system.items(), key=lambda item: (-sum(item[1]), item[0]))
@@ -234,14 +227,14 @@ def manual_work(estate: Estate) -> tuple[Table, Table, Table]:
     total = hours_text(sum(sum(spent) for spent in by_system.values()))
     return (
         Table("Manual work by system", ("System", "Hours a week", "Workarounds"),
-              tuple((ref("System", name, estate), hours_text(sum(spent)), str(len(spent)))
+              tuple((ref("System", name, titles), hours_text(sum(spent)), str(len(spent)))
                     for name, spent in system_rows),
               "Nobody reports manual work on any system.",
               f"{total} hours a week of manual work in all: the systems at the top are where an "
               "integration would save the most time.", "manual"),
         Table("Manual work by team", ("Team", "Hours a week", "On systems"),
-              tuple((ref("Team", team, estate), hours_text(sum(systems.values())),
-                     tuple(ref("System", name, estate) for name in sorted(systems)))
+              tuple((ref("Team", team, titles), hours_text(sum(systems.values())),
+                     tuple(ref("System", name, titles) for name in sorted(systems)))
                     for team, systems in team_rows), "Nobody reports manual work."),
         Table("Manual workarounds", ("System", "Team", "What people do by hand", "Hours a week"),
               tuple(row for _, _, row in sorted(rows, key=lambda entry: entry[:2])),
@@ -251,23 +244,23 @@ def manual_work(estate: Estate) -> tuple[Table, Table, Table]:
 
 # -- the index of every entity -----------------------------------------------------------------
 
-def entity_index(estate: Estate) -> Table:
+def entity_index(estate: Estate, titles: Mapping[str, str]) -> Table:
     """Every entity with its owner (a person's team, a team's function) and what it is."""
     rows = []
     for kind in KINDS:
         for entity in sorted(estate.of_kind(kind), key=lambda e: e.name):
-            rows.append((kind, entity_ref(entity), _owner_cell(entity, estate), _what(entity)))
+            rows.append((kind, entity_ref(entity), _owner_cell(entity, titles), _what(entity)))
     return Table("Every entity", ("Kind", "Name", "Owner", "What it is"), tuple(rows),
                  "The estate is empty.", anchor="entities")
 
 
-def _owner_cell(entity: Entity, estate: Estate) -> Cell:
+def _owner_cell(entity: Entity, titles: Mapping[str, str]) -> Cell:
     spec = entity.spec
     if entity.kind == "Team":
         return text(spec.get("function"))
     if entity.kind == "Person":
-        return ref("Team", spec.get("team"), estate) if isinstance(spec.get("team"), str) else ""
-    return ref("Team", spec.get("owner"), estate) if isinstance(spec.get("owner"), str) else ""
+        return ref("Team", spec.get("team"), titles) if isinstance(spec.get("team"), str) else ""
+    return ref("Team", spec.get("owner"), titles) if isinstance(spec.get("owner"), str) else ""
 
 
 def _what(entity: Entity) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import posixpath
 from collections.abc import Iterable, Mapping
 from functools import cache
 from html import escape
@@ -112,10 +111,9 @@ def page(title: str, body: str, path: str, as_of: str, script: str = "") -> str:
     style = _asset("site.css")
     policy = ("default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
               f"style-src {_digest(style)}; script-src {_digest(script) if script else chr(39) + 'none' + chr(39)}")
-    root = "../" * path.count("/")
     return Template(_asset("page.html")).substitute(
         policy=policy, version=escape(__version__), title=escape(title), style=style,
-        root=root, as_of=escape(as_of), body=body,
+        root="../" * path.count("/"), as_of=escape(as_of), body=body,
         script=f"<script>{script}</script>\n" if script else "")
 
 
@@ -128,14 +126,15 @@ def _digest(content: str) -> str:
 # -- parts -------------------------------------------------------------------------------------
 
 class Linker:
-    """Addresses relative to the page being written, so the site works from any folder."""
+    """Addresses relative to the page being written, so the site works from any folder (or
+    any place on a web server). Every page is at the top or one folder down."""
 
     def __init__(self, path: str, pages: Mapping[str, str]) -> None:
-        self.folder = posixpath.dirname(path)
+        self.up = "../" * path.count("/")
         self.pages = pages
 
     def href(self, target: str) -> str:
-        return posixpath.relpath(target, self.folder or ".")
+        return self.up + target
 
     def page_of(self, key: str) -> str | None:
         path = self.pages.get(key)
@@ -215,5 +214,6 @@ def _verdict(findings: Iterable[Finding]) -> str:
         return '<p class="verdict clean">Every rule passes.</p>'
     counts = {severity: sum(1 for f in active if f.severity.value == severity)
               for severity in ("error", "warning", "info")}
-    text = ", ".join(f"{count} {severity}{'s' * (count != 1)}" for severity, count in counts.items())
+    text = ", ".join(f"{count} {severity}{'s' * (count != 1 and severity != 'info')}"
+                     for severity, count in counts.items())
     return f'<p class="verdict failing"><a href="#findings">{escape(text)}</a></p>'
