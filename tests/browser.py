@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ FLAGS = ["--headless", "--remote-debugging-pipe", "--disable-gpu", "--no-first-r
          "--mute-audio", "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND",
          "--window-size=1400,1000"]
 TIMEOUT = 30.0
+HAND_OVER = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+             "os.execv(sys.argv[3], sys.argv[3:])")
 
 
 class BrowserError(Exception):
@@ -58,17 +61,14 @@ class Browser:
     def __init__(self, executable: str, profile: Path) -> None:
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
-
-        def give_pipes() -> None:       # in the child: the pipes become descriptors 3 and 4
-            reading, writing = os.dup(to_browser_read), os.dup(from_browser_write)
-            os.dup2(reading, 3)
-            os.dup2(writing, 4)
-
         flags = [*FLAGS, f"--user-data-dir={profile}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             flags.append("--no-sandbox")   # Chromium refuses to run as root with its sandbox
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
-            [executable, *flags, "about:blank"], preexec_fn=give_pipes, close_fds=False,
+        # A small Python hands the pipes to the browser as descriptors 3 and 4, then becomes it
+        # (a shell's redirections cannot name descriptors above 9 everywhere).
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HAND_OVER, str(to_browser_read), str(from_browser_write),
+             executable, *flags, "about:blank"], pass_fds=(to_browser_read, from_browser_write),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_browser_read)
         os.close(from_browser_write)
@@ -139,11 +139,21 @@ class Browser:
             raise BrowserError(f"cannot open {url}: {answer['errorText']}")
         return self._visit(url, self._wait_for("Page.loadEventFired"))
 
-    def click(self, selector_script: str) -> PageVisit:
-        """Click the element a script expression returns and wait for the next page."""
+    def click(self, element_script: str) -> PageVisit:
+        """Click, with the mouse, the element a script expression returns, and wait for the
+        page the click opens."""
+        x, y = self.evaluate(f"""(() => {{
+            const element = {element_script};
+            element.scrollIntoView({{block: "center", inline: "center"}});
+            const box = element.getBoundingClientRect();
+            return [box.left + box.width / 2, box.top + box.height / 2];
+        }})()""")
         self._events.clear()
-        url = self.evaluate(f"(() => {{ const e = {selector_script}; e.click(); return e.href; }})()")
-        return self._visit(str(url), self._wait_for("Page.loadEventFired"))
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
+                                                   "clickCount": 1}, session=True)
+        events = self._wait_for("Page.loadEventFired")
+        return self._visit(str(self.evaluate("location.href")), events)
 
     def _visit(self, url: str, events: list[dict[str, Any]]) -> PageVisit:
         visit = PageVisit(url)

@@ -34,7 +34,14 @@ from govcheck.errors import GovcheckError
 from govcheck.outputs.site import folder as site_folder
 from govcheck.views.graph import EcosystemMap, Edge, Node
 from govcheck.views.relations import relations
-from govcheck.views.site import Ref, contracts_ending, manual_work, ownership, reviews_due
+from govcheck.views.site import (
+    Ref,
+    contracts_ending,
+    manual_links,
+    manual_work,
+    ownership,
+    reviews_due,
+)
 from govcheck.views.site_map import NODE_WIDTH, assign_columns, layout_map
 
 GOVCHECK = str(Path(sys.executable).parent / "govcheck")
@@ -255,6 +262,11 @@ def test_the_overview_tables_answer_who_owns_what_and_what_is_due(tmp_path: Path
     assert by_system.intro.startswith("14 hours a week of manual work in all")
     assert [row[:2] for row in by_team.rows] == [(operations, "9"), (Ref("Finance", "team/finance"), "5")]
     assert len(workarounds.rows) == 4
+    assert manual_links(estate, found.titles).rows == ((
+        Ref("Weekly credit-hold list from Xero to Salesforce", "integration/credit-holds-to-crm"),
+        Ref("Xero", "system/xero"), Ref("Salesforce Sales Cloud", "system/salesforce"),
+        Ref("Finance", "team/finance"),
+        "Sales stop taking new wholesale orders from accounts with overdue invoices"),)
 
     assert reviews_due(estate, found.titles, AS_OF).rows == ()   # all reviewed this autumn
     later = reviews_due(estate, found.titles, dt.date(2027, 10, 6)).rows
@@ -494,9 +506,9 @@ def test_the_command_writes_the_site_and_says_where(tmp_path: Path) -> None:
      "govcheck: error: --as-of 'yesterday' is not a date (YYYY-MM-DD)\n"),
     (["site", "out"], "file", "govcheck: error: 'out' exists and is not a folder: name a folder for the site\n"),
     (["site", "out"], "foreign",
-     "govcheck: error: 'out' is not empty (page.html) and holds no site govcheck wrote (no "
-     ".govcheck-site.json): refusing to write into it; use an empty or new folder, or --force "
-     "(which still deletes nothing)\n"),
+     ("govcheck: error: 'out' is not empty (page.html) and holds no site govcheck wrote (no "
+      ".govcheck-site.json): refusing to write into it; use an empty or new folder, or --force "
+      "(which still deletes nothing)\n")),
     (["site"], None, None),
 ])
 def test_the_command_refuses_what_it_cannot_do_with_exit_2(tmp_path: Path, args: list[str],

@@ -129,7 +129,8 @@ def overview(estate: Estate, found: Relations, findings: Iterable[Finding],
     ordered = tuple(sorted(findings, key=lambda f: (f.waived, -f.severity.rank, f.sort_key)))
     return Overview(as_of, counts, ordered,
                     (ownership(estate, found), reviews_due(estate, found.titles, as_of),
-                     contracts_ending(estate, found.titles, as_of), *manual_work(estate, found.titles)))
+                     contracts_ending(estate, found.titles, as_of), *manual_work(estate, found.titles),
+                     manual_links(estate, found.titles)))
 
 
 def ownership(estate: Estate, found: Relations) -> Table:
@@ -242,6 +243,17 @@ def manual_work(estate: Estate, titles: Mapping[str, str]) -> tuple[Table, Table
     )
 
 
+def manual_links(estate: Estate, titles: Mapping[str, str]) -> Table:
+    """Integrations that people run by hand (mode: manual): candidates to automate."""
+    rows = tuple((entity_ref(link), ref("System", link.spec.get("source"), titles),
+                  ref("System", link.spec.get("target"), titles),
+                  ref("Team", link.spec.get("owner"), titles), text(link.spec.get("purpose")))
+                 for link in sorted(estate.of_kind("Integration"), key=lambda e: e.name)
+                 if link.spec.get("mode") == "manual")
+    return Table("Integrations run by hand", ("Integration", "From", "To", "Owner", "Purpose"),
+                 rows, "Every integration runs by itself.")
+
+
 # -- the index of every entity -----------------------------------------------------------------
 
 def entity_index(estate: Estate, titles: Mapping[str, str]) -> Table:
@@ -249,8 +261,9 @@ def entity_index(estate: Estate, titles: Mapping[str, str]) -> Table:
     rows = []
     for kind in KINDS:
         for entity in sorted(estate.of_kind(kind), key=lambda e: e.name):
-            rows.append((kind, entity_ref(entity), _owner_cell(entity, titles), _what(entity)))
-    return Table("Every entity", ("Kind", "Name", "Owner", "What it is"), tuple(rows),
+            rows.append((kind, entity_ref(entity), entity.name, _owner_cell(entity, titles),
+                         _what(entity)))
+    return Table("Every entity", ("Kind", "Title", "Name", "Owner", "What it is"), tuple(rows),
                  "The estate is empty.", anchor="entities")
 
 

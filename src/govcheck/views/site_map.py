@@ -49,6 +49,8 @@ SLOT = 6                    # the height a passing link keeps free in a column
 SLOT_GAP = 6
 TITLE_CHARS = 26            # what fits on a line of the box (bold 13px / plain 11px); the
 TEXT_CHARS = 33             # full text is in the box's tooltip and on the system's page
+LOOP_BULGE = 24             # a link within a column: how far the first one bulges out
+LOOP_STEP = 10              # ... and each longer one further
 SWEEPS = 8                  # ordering passes (down and up)
 SETTLE_PASSES = 8           # placement passes
 LINK_COLORS = {"": "#57606a", "error": ERROR_COLOR, "warning": WARNING_COLOR}
@@ -336,6 +338,7 @@ def route_links(edges: Sequence[Edge], column_of: Mapping[str, int],
     """A curve per link, leaving and entering each box at its own port."""
     by_name = {box.node.name: box for box in boxes}
     ports = link_ports(edges, chains, by_name, tops)
+    bulges = loop_bulges(edges, column_of, chains, ports)
     links = []
     for index, edge in enumerate(edges):
         if index in chains:
@@ -351,9 +354,23 @@ def route_links(edges: Sequence[Edge], column_of: Mapping[str, int],
         else:
             box = by_name[edge.source]
             links.append(Link(edge, _loop(box.x + NODE_WIDTH, ports[(index, edge.source, "out")],
-                                          ports[(index, edge.target, "in")]),
+                                          ports[(index, edge.target, "in")], bulges[index]),
                               edge.bidirectional, True))
     return tuple(links)
+
+
+def loop_bulges(edges: Sequence[Edge], column_of: Mapping[str, int], chains: Mapping[int, list[Item]],
+                ports: Mapping[tuple[int, str, str], float]) -> dict[int, float]:
+    """How far each link within a column bulges out: in each column the shorter ones inside
+    the longer, so that they nest instead of crossing."""
+    spans = sorted((column_of[edge.source],
+                    abs(ports[(index, edge.target, "in")] - ports[(index, edge.source, "out")]), index)
+                   for index, edge in enumerate(edges) if index not in chains)
+    first: dict[int, int] = {}
+    for position, (column, _, _) in enumerate(spans):
+        first.setdefault(column, position)
+    return {index: min(LOOP_BULGE + LOOP_STEP * (position - first[column]), COLUMN_GAP * 0.42)
+            for position, (column, _, index) in enumerate(spans)}
 
 
 def link_ports(edges: Sequence[Edge], chains: Mapping[int, list[Item]], boxes: Mapping[str, Box],
@@ -403,9 +420,8 @@ def _curve(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(parts)
 
 
-def _loop(x: float, start: float, end: float) -> str:
+def _loop(x: float, start: float, end: float, bulge: float) -> str:
     """A link between two systems of one column: a bulge to the right of the column."""
-    bulge = min(28 + abs(end - start) * 0.25, COLUMN_GAP * 0.42)
     return (f"M{_n(x)} {_n(start)} C{_n(x + bulge)} {_n(start)} {_n(x + bulge)} {_n(end)} "
             f"{_n(x)} {_n(end)}")
 
