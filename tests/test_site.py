@@ -501,6 +501,15 @@ def test_the_command_writes_the_site_and_says_where(tmp_path: Path) -> None:
     assert run(["site", "public", "-q"], tmp_path).stdout == ""
 
 
+def test_the_readme_shows_what_the_command_prints(tmp_path: Path) -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```\n\$ govcheck (site .*?)\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    copy_example_estate(tmp_path)
+    done = run(example.group(1).split(), tmp_path)
+    assert (done.returncode, done.stdout) == (0, example.group(2))
+
+
 @pytest.mark.parametrize(("args", "setup", "message"), [
     (["site", "out", "--as-of", "yesterday"], None,
      "govcheck: error: --as-of 'yesterday' is not a date (YYYY-MM-DD)\n"),
