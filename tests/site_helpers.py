@@ -170,3 +170,78 @@ def broken_links(folder: Path, pages: dict[str, Page]) -> list[str]:
             if relative not in pages or (parts.fragment and parts.fragment not in pages[relative].ids):
                 broken.append(f"{name}: {href}")
     return broken
+
+
+# Every field a page reads, holding a value of the wrong type (each is a GOV000 finding).
+WRONG_TYPES = """\
+apiVersion: govcheck/v1
+kind: System
+metadata: {name: odd, title: 42, description: [a, b], labels: [x]}
+spec:
+  category: [crm]
+  role: {a: b}
+  owner: [finance, sales-ops]
+  lifecycle: {status: 1, contract_end: 2027-13-45, exit_plan: [x], replaced_by: {a: 1}}
+  api: {rate_limit: "lots", availability: [1]}
+  manual_workarounds: [{description: 1, team: [x], hours_per_week: "many"}, "x", 3]
+---
+apiVersion: govcheck/v1
+kind: System
+metadata: {name: odder}
+spec: {lifecycle: "active", api: 3, manual_workarounds: {a: b}}
+---
+apiVersion: govcheck/v1
+kind: Dataset
+metadata: {name: odd-data, title: ""}
+spec:
+  system_of_record: {a: 1}
+  owner: 7
+  classification: [secret]
+  fields: [{name: [x], type: 1, values: "a,b", required: "yes", pii: 1}, "id", null]
+  change_control: {approvers: "team:finance", min_approvals: "two"}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: odd-link}
+spec:
+  owner: {team: finance}
+  purpose: [x]
+  process: "by hand"
+  source: [odd]
+  target: 5
+  direction: sideways
+  datasets: {dataset: odd-data}
+  mode: [real-time]
+  schedule: {every: "soon", cron: 5}
+  conflict_resolution: [x]
+  fallback: "none"
+  monitoring: {owner: [x], runbook: 5}
+  success_measures: "many"
+  review: {interval: 12, last_reviewed: [x]}
+---
+apiVersion: govcheck/v1
+kind: Integration
+metadata: {name: odd-schedule}
+spec: {source: odd, target: odd, mode: scheduled, schedule: {cron: "61 25 * * *"},
+       datasets: [{dataset: odd-data, fields: "all"}], review: {interval: P1M, last_reviewed: 2020-02-30}}
+---
+apiVersion: govcheck/v1
+kind: Team
+metadata: {name: odd-team}
+spec: {function: [x], members: [{a: 1}, 3, nobody], github: 1}
+---
+apiVersion: govcheck/v1
+kind: Person
+metadata: {name: odd-person}
+spec: {email: [x], team: {a: 1}}
+---
+apiVersion: govcheck/v1
+kind: System
+metadata: {name: ""}
+spec: null
+---
+apiVersion: govcheck/v1
+kind: Dataset
+metadata: {name: odd-data}
+spec: {}
+"""

@@ -20,6 +20,7 @@ import yaml
 from estates import AS_OF, REPOSITORY, copy_example_estate, planted_estate
 from site_helpers import (
     HOSTILE_TEXTS,
+    WRONG_TYPES,
     Page,
     broken_links,
     example_site,
@@ -364,6 +365,22 @@ def test_hostile_manifest_text_stays_text_on_every_page(tmp_path: Path) -> None:
     odd = [name for name in pages if name.startswith("system/") and name.endswith("_.html")]
     assert len(odd) == 1 and read_page(folder / odd[0]).text_of("h1") == ["Bad name"]
     assert sorted(entry.name for entry in tmp_path.iterdir()) == [".git", "ecosystem", "site"]
+
+
+def test_values_of_the_wrong_type_still_make_a_whole_site(tmp_path: Path) -> None:
+    """A manifest may hold anything where a page expects a name, a list or a block: it is a
+    finding on the overview and on its page, never a crash or a broken link."""
+    copy_example_estate(tmp_path)
+    (tmp_path / "ecosystem" / "odd.yaml").write_text(WRONG_TYPES, encoding="utf-8")
+
+    result = build_site(open_project(tmp_path), tmp_path / "site", AS_OF)
+
+    pages = read_site(tmp_path / "site")
+    assert broken_links(tmp_path / "site", pages) == []
+    assert {"system/odd.html", "dataset/odd-data.html", "integration/odd-link.html",
+            "team/odd-team.html", "person/odd-person.html"} <= set(result.pages)
+    assert any("GOV000" in row for row in pages["system/odd.html"].text_of("tr"))
+    assert pages["system/odd.html"].text_of("h1") == ["odd"]       # a title that is no text
 
 
 # -- writing the folder ------------------------------------------------------------------------
