@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,15 @@ class Browser:
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
+        self.session = ""
+        try:
+            self._open_tab()
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def _open_tab(self) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = self.call("Target.attachToTarget",
                                  {"targetId": target, "flatten": True})["sessionId"]
@@ -106,7 +116,8 @@ class Browser:
     def _receive(self) -> dict[str, Any]:
         deadline = time.monotonic() + TIMEOUT
         while b"\0" not in self._buffer:
-            if time.monotonic() > deadline:
+            ready, _, _ = select.select([self._from_browser], [], [], max(deadline - time.monotonic(), 0))
+            if not ready:
                 raise BrowserError("the browser did not answer in time")
             chunk = os.read(self._from_browser, 1 << 16)
             if not chunk:
