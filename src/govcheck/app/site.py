@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govcheck.app.project import Project, load_estate, report_for
+from govcheck.app.check import report_for
+from govcheck.app.project import Project, load_estate
 from govcheck.model.estate import Entity, Estate
 from govcheck.model.findings import Finding, Severity
 from govcheck.model.timing import parse_date, parse_duration

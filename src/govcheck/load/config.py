@@ -15,7 +15,6 @@ from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
 from govcheck.model.timing import parse_date
 
-CONFIG_NAME = "govcheck.yaml"
 # Where sign-off evidence may come from by default; `trailers` only when a project lists it.
 SIGNOFF_SOURCES = ("github", "signed", "cli")
 
@@ -59,25 +58,6 @@ class Config:
                 hint = schema.suggest(rule_id, known)
                 raise GovcheckError(f"unknown rule id '{rule_id}' under rules:{hint}; "
                                     "'govcheck rules' lists them", self.file, line, column)
-
-
-def find_config(start: Path) -> Path | None:
-    """govcheck.yaml in `start` or its parents, up to the repository root (a folder with .git)."""
-    for folder in [start, *start.parents]:
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-def project_root(start: Path) -> Path:
-    """The repository root above `start`, or `start` itself outside a repository."""
-    for folder in [start, *start.parents]:
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 def load_config(path: Path | None, root: Path, display: str | None = None) -> Config:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -94,6 +95,13 @@ def parse_cron(expression: Any) -> Cron | str:
     as @daily, ranges, steps, lists and month and weekday names are cron too)."""
     if not isinstance(expression, str):
         return "a cron expression is a string of five fields"
+    return _parse_cron_text(expression)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cron_text(expression: str) -> Cron | str:
+    """`parse_cron` of a string, remembered: an estate repeats a few expressions across
+    thousands of links, and proving that one ever fires walks two years of days."""
     text = _CRON_MACROS.get(expression.strip().lower(), expression)
     if text.strip().startswith("@"):
         return f"'{expression}' is not a schedule macro (@hourly, @daily, @weekly, @monthly, @yearly)"

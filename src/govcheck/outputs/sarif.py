@@ -9,22 +9,18 @@ re-run and a moved line. Each command uploads under its own `automationDetails.i
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
 from govcheck import __version__
-from govcheck.changes.report import (
-    CHANGE_CLASSES,
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-)
+from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document
+from govcheck.outputs.options import FormatOptions
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
@@ -89,7 +85,7 @@ def diff_sarif(report: DiffReport, options: FormatOptions) -> str:
 
 def _dump(run: JSONObject) -> str:
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def _run(descriptors: list[JSONObject], results: list[JSONObject], category: str,
@@ -187,7 +183,8 @@ def _occurrences(hashes: list[str]) -> list[str]:
 
 
 def _sha256(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    # surrogateescape: a non-UTF-8 file name is hashed as the bytes it is on disk.
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # --- locations ---------------------------------------------------------------------------
@@ -195,11 +192,12 @@ def _sha256(*parts: str) -> str:
 
 def artifact_uri(path: str) -> str:
     """A repository-relative POSIX path as a relative URI reference: no leading `./`, and
-    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning."""
+    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning. A file name
+    that is not UTF-8 is encoded as its bytes on disk (`bad\\xff.yaml` is `bad%FF.yaml`)."""
     posix = path.replace("\\", "/")
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix, safe="/-._~!$&'()*+=@")
+    return quote(posix, safe="/-._~!$&'()*+=@", errors="surrogateescape")
 
 
 def _location(file: str, line: int, column: int, entity: str) -> JSONObject:
@@ -240,9 +238,8 @@ def _change_descriptor(change_type: str, changes: Iterable[Change]) -> JSONObjec
 
 
 def _change_result(change: Change, rule_index: int, fingerprint: str) -> JSONObject:
-    from govcheck.outputs.annotations import (
-        change_sentence,  # one wording of sign-off for every format
-    )
+    # one wording of sign-off for every format
+    from govcheck.outputs.annotations import change_sentence
 
     level = "error" if not change.satisfied else _CHANGE_LEVELS.get(change.change_class, "warning")
     return {

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
+from govcheck.load.discover import policy_files
 from govcheck.load.documents import load_bytes
-from govcheck.load.schema import dotted
+from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
 from govcheck.model.document import Document
 from govcheck.model.findings import Severity
@@ -57,36 +57,6 @@ class Rule:
     source: str = ""
 
 
-def builtin_policy_files() -> list[tuple[str, bytes]]:
-    folder = resources.files("govcheck.policies")
-    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
-                  if entry.name.endswith((".yaml", ".yml")))
-
-
-def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
-    """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not folder.is_dir():
-        raise GovcheckError(f"policy folder '{folder}' does not exist")
-    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [(_name(path, root), path.read_bytes()) for path in paths]
-
-
-def _name(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
-                 ) -> list[tuple[str, bytes]]:
-    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
-    files = builtin_policy_files()
-    for folder in extra_folders:
-        files.extend(folder_policy_files(folder, root))
-    return files
-
-
 def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:
     """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
     return rules_from(policy_files(extra_folders, root))
@@ -124,8 +94,9 @@ def _rule(document: Document) -> Rule:
         where = ("checks", index)
         if primitive is None:
             known = ", ".join(sorted(checks.PRIMITIVES))
-            _fail(document, where + ("function",), f"unknown check function '{item['function']}' "
-                                                   f"(known: {known})")
+            hint = suggest(str(item["function"]), checks.PRIMITIVES)
+            _fail(document, where + ("function",), f"unknown check function "
+                                                   f"'{item['function']}'{hint} (known: {known})")
         params = {key: value for key, value in item.items() if key not in ("function", "severity")}
         _validate(document, params, primitive.schema, where)
         severity = Severity(item["severity"]) if "severity" in item else None

@@ -10,7 +10,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from govcheck.model.document import Path_, SchemaProblem
@@ -25,7 +25,9 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "a bool
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(f"{name}.json").read_text("utf-8")
+    # beside this module, as package data (importlib.resources would cost more to import
+    # than reading the schemas does)
+    text = (Path(__file__).parent / f"{name}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -33,11 +35,13 @@ def _read(name: str) -> dict[str, Any]:
 @cache
 def kind_schema(kind: str) -> dict[str, Any]:
     """The whole-document schema of one kind, self-contained (for editors and validation)."""
-    common = _read("common")["definitions"]
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind.lower()}.json",
+            "title": f"govcheck {kind}", **_document(kind),
+            "definitions": _read("common")["definitions"]}
+
+
+def _document(kind: str) -> dict[str, Any]:
     return {
-        "$schema": SCHEMA_DIALECT,
-        "$id": f"{SCHEMA_BASE}{kind.lower()}.json",
-        "title": f"govcheck {kind}",
         "type": "object",
         "required": ["apiVersion", "kind", "metadata", "spec"],
         "properties": {
@@ -48,7 +52,32 @@ def kind_schema(kind: str) -> dict[str, Any]:
         },
         "patternProperties": {"^x-": {}},
         "additionalProperties": False,
-        "definitions": common,
+    }
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    """Every kind in one schema, for a folder or a file that holds several kinds.
+
+    `kind` picks the kind's schema with if/then rather than oneOf: an editor then reports that
+    kind's own errors ("missing property owner"), not "matches none of the alternatives"."""
+    branches = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                 "then": {"$ref": f"#/definitions/{kind}"}} for kind in KINDS]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{SCHEMA_BASE}manifest.json",
+        "title": "govcheck manifest",
+        "description": f"A govcheck manifest: its kind is one of {', '.join(KINDS)}.",
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"enum": list(KINDS)},
+            "metadata": {"$ref": "#/definitions/metadata"},
+        },
+        "allOf": branches,
+        "definitions": {**_read("common")["definitions"],
+                        **{kind: _document(kind) for kind in KINDS}},
     }
 
 
