@@ -336,6 +336,10 @@ def test_findings_show_on_the_overview_on_their_entity_and_on_the_map(tmp_path: 
     assert not any("GOV003" in row for row in pages["integration/website-leads-to-crm.html"].text_of("tr"))
     _, links = boxes_and_links(overview_svg(tmp_path / "site"))
     assert links["bookings-to-crm"][0].get("stroke") == "#d73a49"
+    svg = overview_svg(tmp_path / "site")
+    tooltips = ["".join(title.itertext()) for title in svg.iter(f"{SVG}title")]
+    assert ("bookings-to-crm: appointedd → salesforce, booking · real-time; findings: GOV003"
+            in tooltips)
     assert links["customer-sync"][0].get("stroke") == "#57606a"     # waived: not flagged
 
 
@@ -381,6 +385,8 @@ def test_values_of_the_wrong_type_still_make_a_whole_site(tmp_path: Path) -> Non
             "team/odd-team.html", "person/odd-person.html"} <= set(result.pages)
     assert any("GOV000" in row for row in pages["system/odd.html"].text_of("tr"))
     assert pages["system/odd.html"].text_of("h1") == ["odd"]       # a title that is no text
+    texts = ["".join(text.itertext()) for text in overview_svg(tmp_path / "site").iter(f"{SVG}text")]
+    assert any(text.startswith("findings: GOV000") for text in texts)     # on its box in the map
 
 
 # -- writing the folder ------------------------------------------------------------------------

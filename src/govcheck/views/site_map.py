@@ -307,6 +307,8 @@ def box_lines(node: Node) -> tuple[tuple[str, str], ...]:
              ("meta", category_title(node.category) if node.known else "not defined")]
     if node.records:
         lines.extend(("records", line) for line in _wrap(f"record: {', '.join(node.records)}", 2))
+    if node.rules:
+        lines.append(("findings", _clip(f"findings: {', '.join(node.rules)}", TEXT_CHARS)))
     return tuple(lines)
 
 
@@ -480,7 +482,8 @@ def _link_svg(link: Link) -> str:
     if link.arrow_at_end:
         attributes.append(f'marker-end="{marker}"')
     classes = " ".join(part for part in ("link", edge.mode, edge.flag) if part)
-    tooltip = f"{edge.name}: {edge.source} → {edge.target}, {edge.label}"
+    tooltip = f"{edge.name}: {edge.source} → {edge.target}, {edge.label}" + (
+        f"; findings: {', '.join(edge.rules)}" if edge.rules else "")
     return (f'<g class="{escape(classes)}"><title>{escape(tooltip)}</title>'
             f'<path class="hit" d="{link.path}" fill="none" stroke="transparent" stroke-width="10"/>'
             f'<path class="line" {" ".join(attributes)}/></g>')
@@ -505,7 +508,8 @@ def _box_svg(box: Box) -> str:
 
 _TEXT_STYLES = {"title": 'font-size="13" font-weight="600" fill="#24292f"',
                 "meta": 'font-size="11" fill="#57606a"',
-                "records": 'font-size="11" fill="#24292f"'}
+                "records": 'font-size="11" fill="#24292f"',
+                "findings": f'font-size="11" font-weight="600" fill="{ERROR_COLOR}"'}
 
 
 def _tooltip(node: Node) -> Iterable[str]:
@@ -513,5 +517,5 @@ def _tooltip(node: Node) -> Iterable[str]:
     yield category_title(node.category)
     if node.records:
         yield f"system of record for: {', '.join(node.records)}"
-    if node.flag:
-        yield f"has {node.flag}s: see its page"
+    if node.rules:
+        yield f"findings: {', '.join(node.rules)} (see its page)"
