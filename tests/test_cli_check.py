@@ -27,7 +27,7 @@ SCH = "ecosystem/integrations/crm-customers-to-erp.yaml"
 FALLBACK = ("  fallback:\n    strategy: queue-and-replay\n"
             "    description: Leads are queued and replayed when the CRM is back\n")
 MEASURES = '  success_measures:\n    - {metric: invoices on the wrong account per month, target: "0"}\n'
-ALL_RULES = [f"GOV{n:03d}" for n in range(19)]
+ALL_RULES = [f"GOV{n:03d}" for n in range(20)]
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -370,8 +370,8 @@ def test_explain_known_rule(tmp_path: Path) -> None:
 
 
 def test_explain_unknown_rule(tmp_path: Path) -> None:
-    assert_usage_error(run(["explain", "GOV099"], tmp_path),
-                       "govcheck: error: unknown rule 'GOV099' (did you mean 'GOV009'?); "
+    assert_usage_error(run(["explain", "GOV0033"], tmp_path),
+                       "govcheck: error: unknown rule 'GOV0033' (did you mean 'GOV003'?); "
                        "'govcheck rules' lists them")
 
 

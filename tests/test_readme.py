@@ -51,3 +51,17 @@ def test_the_readme_shows_the_committed_picture_of_the_map() -> None:
     assert f"]({url})" in text            # absolute, so that PyPI shows it too
     assert text.index(f"]({url})") < text.index("<!-- map:start")   # beside the Mermaid source
     assert (README.parent / "docs" / "ecosystem-map.svg").is_file()
+OUTPUT_BLOCK = re.compile(r"<!-- output: (govcheck [^>]*?) -->\n```text\n(.*?)```\n"
+                          r"<!-- output:end -->", re.DOTALL)
+
+
+def test_the_outputs_shown_in_the_readme_are_the_current_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each `<!-- output: govcheck ... -->` block is what that command prints on the example
+    estate today (impact, show)."""
+    blocks = OUTPUT_BLOCK.findall(README.read_text(encoding="utf-8"))
+    assert [command.split()[1] for command, _ in blocks] == ["impact", "impact", "show"]
+    monkeypatch.chdir(README.parent)
+    monkeypatch.setenv("NO_COLOR", "1")
+    for command, shown in blocks:
+        result = CliRunner().invoke(cli, command.split()[1:])
+        assert (result.exit_code, shown) == (0, result.output), command

@@ -40,6 +40,11 @@ def _graph() -> click.Command:
     return graph
 
 
+def _impact() -> click.Command:
+    from govcheck.cli.impact import impact
+    return impact
+
+
 def _init() -> click.Command:
     from govcheck.cli.init import init
     return init
@@ -48,6 +53,11 @@ def _init() -> click.Command:
 def _rules() -> click.Command:
     from govcheck.cli.rules import rules
     return rules
+
+
+def _show() -> click.Command:
+    from govcheck.cli.show import show
+    return show
 
 
 def _schema() -> click.Command:
@@ -68,9 +78,11 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
     "diff": (_diff, "Classify governance changes between revisions; check sign-off."),
     "explain": (_explain, "Show a rule's rationale, remediation and an example."),
     "graph": (_graph, "The ecosystem map: Mermaid, Markdown or Graphviz DOT."),
+    "impact": (_impact, "What an outage or a replacement of a system touches."),
     "init": (_init, "Write a small, valid starter ecosystem."),
     "rules": (_rules, "List the rules, or test them against their cases."),
     "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
+    "show": (_show, "Everything the estate says about one entity."),
     "site": (_site, "The estate as a static web site that works offline."),
 }
 

@@ -32,6 +32,7 @@ class Config:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     governance_approvers: list[str] = field(default_factory=list)
     signoff_sources: tuple[str, ...] = SIGNOFF_SOURCES
+    headroom: float = 0.8     # share of an API rate limit that declared load may use (GOV019)
     raw: bytes = b""          # the file as read: part of what a cached run result depends on
 
     def locate(self, path: tuple[Any, ...]) -> Position:
@@ -97,6 +98,7 @@ def parse_config(name: str, data: bytes, root: Path) -> Config:
     change_control = values.get("change_control", {})
     config.governance_approvers = list(change_control.get("governance_approvers", []))
     config.signoff_sources = tuple(change_control.get("signoff_sources", SIGNOFF_SOURCES))
+    config.headroom = values.get("headroom", config.headroom)
     return config
 
 

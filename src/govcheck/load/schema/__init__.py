@@ -124,9 +124,15 @@ def _describe(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def suggest(word: str, choices: Iterable[str], count: int = 1) -> str:
+    """" (did you mean 'x'?)" for the closest of `choices`, or up to `count` of them
+    (" (did you mean 'x', 'y' or 'z'?)"); "" when none is close."""
+    close = [f"'{match}'" for match in difflib.get_close_matches(word, list(choices), n=count,
+                                                                 cutoff=0.6)]
+    if not close:
+        return ""
+    listed = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+    return f" (did you mean {listed}?)"
 
 
 def _explain(error: Any) -> Iterator[SchemaProblem]:
