@@ -114,6 +114,8 @@ def test_the_wheel_ships_the_licence_rules_schemas_and_types(dist: Path) -> None
         "*.yaml")} <= names
     assert {f"govcheck/schemas/{path.name}" for path in (
         PROJECT_ROOT / "src" / "govcheck" / "schemas").glob("*.json")} <= names
+    assert {"govcheck/outputs/site/page.html", "govcheck/outputs/site/site.css",
+            "govcheck/outputs/site/filter.js"} <= names
 
 
 def test_the_sdist_carries_the_licence_and_the_readme(dist: Path) -> None:

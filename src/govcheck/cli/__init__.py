@@ -66,6 +66,11 @@ def _schema() -> click.Command:
     return schema
 
 
+def _site() -> click.Command:
+    from govcheck.cli.site import site
+    return site
+
+
 # Every command, and its one-line description for `govcheck --help` (kept here so that the
 # list needs no command imported, and never cut mid-word).
 COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
@@ -79,6 +84,7 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
     "rules": (_rules, "List the rules, or test them against their cases."),
     "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
     "show": (_show, "Everything the estate says about one entity."),
+    "site": (_site, "The estate as a static web site that works offline."),
 }
 
 
