@@ -36,3 +36,17 @@ def planted_estate(root: Path) -> Path:
 
 def planted_report(root: Path) -> CheckReport:
     return run_check(open_project(planted_estate(root)), None, AS_OF).report
+
+
+def change_the_config(estate: Path) -> None:
+    """A config change that changes findings: GOV004 becomes a warning."""
+    (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+
+
+def add_a_policy_folder(estate: Path) -> None:
+    """A policy folder with one rule of the user's own, named in the config."""
+    (estate / "policies").mkdir()
+    (estate / "policies" / "acme.yaml").write_text(
+        "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
+        "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
+    (estate / "govcheck.yaml").write_text("policies: [policies]\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from estates import copy_example_estate
+from estates import add_a_policy_folder, change_the_config, copy_example_estate
 
 from govcheck.app.check import run_check
 from govcheck.app.project import open_project
@@ -123,13 +123,9 @@ def test_the_last_result_is_not_reused_when_an_input_changed(estate: Path, tmp_p
     if change == "as_of":
         as_of = dt.date(2030, 1, 1)              # reviews are overdue by then
     elif change == "config":
-        (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+        change_the_config(estate)
     elif change == "policy":
-        (estate / "policies").mkdir()
-        (estate / "policies" / "acme.yaml").write_text(
-            "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
-            "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
-        (estate / "govcheck.yaml").write_text("policies: [policies]\n")
+        add_a_policy_folder(estate)
     else:
         (estate / "ecosystem" / "datasets" / "lead.yaml").unlink()
     cached = run_check(open_project(estate), None, as_of, use_cache=True).report

@@ -11,7 +11,6 @@ session, and they are skipped only where node is absent.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from npm_tools import npm_package
 from yaml_language_server import PACKAGE, VERSION, diagnostics
 
 from govcheck.load.documents import load_bytes
@@ -176,19 +176,7 @@ def yamlls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder whose node_modules holds yaml-language-server."""
     if shutil.which("node") is None:
         pytest.skip("yaml-language-server needs node")
-    named = os.environ.get("GOVCHECK_YAMLLS_DIR")
-    if named and (Path(named) / "node_modules" / PACKAGE).is_dir():
-        return Path(named)
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail(f"node is here but npm is not: install npm, or set GOVCHECK_YAMLLS_DIR to a "
-                    f"folder with `npm install {PACKAGE}@{VERSION}`")
-    folder = tmp_path_factory.mktemp("yamlls")
-    done = subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
-                           str(folder), f"{PACKAGE}@{VERSION}"], check=False,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"npm install {PACKAGE}@{VERSION} failed:\n{done.stderr}"
-    return folder
+    return npm_package(tmp_path_factory, PACKAGE, VERSION, "GOVCHECK_YAMLLS_DIR")
 
 
 def readme_block(language: str, after: str) -> str:

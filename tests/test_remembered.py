@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from estates import copy_example_estate
+from estates import add_a_policy_folder, change_the_config, copy_example_estate
 
 from govcheck.__main__ import _check_options
 from govcheck.app.remembered import remembered_report
@@ -80,13 +80,9 @@ def _change(estate: Path, change: str) -> dict[str, str]:
     if change == "manifest":
         (estate / LEAD).write_text((estate / LEAD).read_text().replace("sales-opps", "sales-ops"))
     elif change == "config":
-        (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+        change_the_config(estate)
     elif change == "policy":
-        (estate / "policies").mkdir()
-        (estate / "policies" / "acme.yaml").write_text(
-            "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
-            "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
-        (estate / "govcheck.yaml").write_text("policies: [policies]\n")
+        add_a_policy_folder(estate)
     elif change == "new file":
         (estate / "ecosystem" / "extra.yaml").write_text("kind: Nonsense\n")
     elif change == "github actions":

@@ -84,8 +84,8 @@ class Team:
 
 
 @dataclass(frozen=True)
-class LinkImpact:
-    """One integration an outage hits, directly or downstream."""
+class Link:
+    """An integration as impact shows it: its ends, its mode and how often it runs."""
 
     integration: str
     title: str
@@ -94,6 +94,19 @@ class LinkImpact:
     bidirectional: bool
     mode: str
     cadence: str                # "every 15 min", "daily at 02:00"; "" when not scheduled
+
+
+def link_fields(integration: Entity, source: str, target: str) -> tuple[str, str, str, str, bool,
+                                                                         str, str]:
+    """The `Link` part of a LinkImpact or a Rebuild, in field order."""
+    return (integration.name, title_of(integration), source, target, _bidirectional(integration),
+            _text(integration.spec.get("mode")), cadence_words(integration))
+
+
+@dataclass(frozen=True)
+class LinkImpact(Link):
+    """One integration an outage hits, directly or downstream."""
+
     datasets: tuple[str, ...]   # the datasets it carries that the outage hits
     receivers: tuple[str, ...]  # the systems whose copy of them goes stale
     effect: str
@@ -184,16 +197,9 @@ class RecordMove:
 
 
 @dataclass(frozen=True)
-class Rebuild:
+class Rebuild(Link):
     """A link to re-point or rebuild."""
 
-    integration: str
-    title: str
-    source: str
-    target: str
-    bidirectional: bool
-    mode: str
-    cadence: str
     method: str
     datasets: tuple[str, ...]
     owner: str
@@ -380,8 +386,7 @@ def _link(hit: _Hit, effect: str, notices: float | None, missed: float,
     trigger, outcome = _process(integration)
     monitoring = _monitoring(integration)
     return LinkImpact(
-        integration.name, title_of(integration), source, target, _bidirectional(integration),
-        _text(integration.spec.get("mode")), cadence_words(integration), tuple(hit.datasets),
+        *link_fields(integration, source, target), tuple(hit.datasets),
         tuple(dict.fromkeys(hit.receivers)), effect, hit.stale_for, notices, missed, fallback,
         hit.via, trigger, outcome, _team(resolver.monitoring_owner(integration)),
         _text(monitoring.get("alert_channel")), _text(monitoring.get("runbook")))
@@ -590,10 +595,7 @@ def _rebuilds(estate: Estate, system: Entity, replacement: str) -> tuple[Rebuild
         other = target if source == system.name else source
         action = RETIRE if replacement and other == replacement else REBUILD_ACTIONS.get(
             method, "rebuild or re-point it")
-        rebuilds.append(Rebuild(integration.name, title_of(integration), source, target,
-                                _bidirectional(integration),
-                                _text(integration.spec.get("mode")), cadence_words(integration),
-                                method, tuple(moved_fields(integration)),
+        rebuilds.append(Rebuild(*link_fields(integration, source, target), method, tuple(moved_fields(integration)),
                                 _text(integration.spec.get("owner")), action))
     return tuple(rebuilds)
 
