@@ -12,6 +12,7 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from govcheck import __version__
+from govcheck.cli.selection import selection_options
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GovcheckError
 from govcheck.model.findings import Severity
 
@@ -31,7 +32,8 @@ class LazyGroup(click.Group):
     """Commands defined in their own modules, imported only when run (fast start-up)."""
 
     lazy: ClassVar[dict[str, str]] = {"diff": "cli.diff:diff", "graph": "cli.graph:graph",
-            "codeowners": "cli.codeowners:codeowners"}
+            "codeowners": "cli.codeowners:codeowners", "baseline": "cli.baseline:baseline",
+            "import": "cli.import_:import_command"}
 
     def invoke(self, ctx: click.Context) -> Any:
         """What the user must fix is one line on stderr and exit 2, for every command."""
@@ -75,11 +77,17 @@ def cli() -> None:
 @click.option("--show-waived", is_flag=True, help="List waived findings in text output too.")
 @click.option("--no-cache", is_flag=True,
               help="Parse every file afresh (the cache lives in the user cache folder).")
+@selection_options
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              help="The baseline to use (default: 'baseline:' in govcheck.yaml, else "
+                   ".govcheck-baseline.json).")
+@click.option("--no-baseline", is_flag=True, help="Report every finding, the baselined too.")
 def check(path: str | None, config_file: str | None, format_name: str | None,
           output: str | None, reports: tuple[str, ...], as_of: str | None, fail_on: str,
-          show_waived: bool, no_cache: bool) -> None:
+          show_waived: bool, no_cache: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+          baseline_file: str | None, no_baseline: bool) -> None:
     """Check the manifests under PATH (default: the ecosystem folder)."""
-    from govcheck.app.project import load_estate, open_project, run_check
+    from govcheck.app.project import CheckOptions, load_estate, open_project, run_check
     from govcheck.changes.report import FormatOptions
     from govcheck.outputs import CHECK_FORMATS
     from govcheck.outputs.publish import (
@@ -88,13 +96,16 @@ def check(path: str | None, config_file: str | None, format_name: str | None,
         parse_reports,
         publish,
     )
+    from govcheck.rules.selection import split_selectors
 
     date = parse_as_of(as_of)
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, CHECK_FORMATS)]
     project = open_project(Path.cwd(), config_file)
     target = Path(path) if path else project.ecosystem
-    report = run_check(project, target, date, Severity(fail_on), use_cache=not no_cache)
+    options = CheckOptions(split_selectors(select), split_selectors(ignore), baseline_file,
+                           not no_baseline)
+    report = run_check(project, target, date, Severity(fail_on), not no_cache, options)
     reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
                for w in project.config.waivers}
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding
 from govcheck.outputs.text import summary_line
+from govcheck.rules.baseline import PRUNE_COMMAND
 
 # Table cells: a `|` ends the cell and a newline ends the table; `<`, `>` and `&` would be
 # read as HTML (a message quoting "<details>" must not open a section).
@@ -62,12 +63,32 @@ def check_markdown(report: CheckReport, options: FormatOptions) -> str:
     active = sorted(report.active, key=lambda finding: finding.sort_key)
     if active:
         parts.append(_findings_table(active, options, max_rows))
-    waived = sorted((f for f in report.findings if f.waived), key=lambda f: f.sort_key)
-    if waived:
-        noun = "finding" if len(waived) == 1 else "findings"
-        parts.append(details(f"{len(waived)} waived {noun}",
-                             _findings_table(waived, options, max_rows)))
+    for label, accepted in (("waived", [f for f in report.findings if f.waived]),
+                            ("baselined", [f for f in report.findings if f.baselined])):
+        if accepted:
+            noun = "finding" if len(accepted) == 1 else "findings"
+            parts.append(details(f"{len(accepted)} {label} {noun}", _findings_table(
+                sorted(accepted, key=lambda f: f.sort_key), options, max_rows)))
+    parts += _baseline_sections(report, max_rows)
     return "\n\n".join(parts) + "\n"
+
+
+def _baseline_sections(report: CheckReport, max_rows: int) -> list[str]:
+    outcome = report.baseline
+    if outcome is None:
+        return []
+    parts = []
+    if outcome.expired and outcome.expires is not None:
+        parts.append(f"> **Note:** the baseline `{escape_inline(outcome.file)}` expired on "
+                     f"{outcome.expires.isoformat()}: every finding it accepted is reported again.")
+    if outcome.fixed:
+        rows = [[f"`{entry.rule}`", f"`{entry.entity}`" if entry.entity else "",
+                 escape_cell(entry.message), str(entry.count)] for entry in outcome.fixed]
+        shown, note = truncated(rows, max_rows)
+        parts += [(f"### Fixed since the baseline\n\nThese baselined findings no longer occur: "
+                  f"`{PRUNE_COMMAND}` removes them from `{escape_inline(outcome.file)}`."),
+                  table(("Rule", "Entity", "Message", "Count"), shown) + note]
+    return parts
 
 
 def _heading(report: CheckReport) -> str:

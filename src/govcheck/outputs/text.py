@@ -5,13 +5,18 @@ import json
 
 from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding, Severity
+from govcheck.rules.baseline import PRUNE_COMMAND
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
 
 
 def _shown(report: CheckReport, options: FormatOptions) -> list[Finding]:
-    return [f for f in report.findings if options.show_waived or not f.waived]
+    return [f for f in report.findings if options.show_waived or f.counts]
+
+
+def _mark(finding: Finding) -> str:
+    return " (waived)" if finding.waived else " (baselined)" if finding.baselined else ""
 
 
 def _severity(finding: Finding, options: FormatOptions) -> str:
@@ -21,19 +26,21 @@ def _severity(finding: Finding, options: FormatOptions) -> str:
 
 def finding_line(finding: Finding, options: FormatOptions) -> str:
     entity = f" [{finding.entity}]" if finding.entity else ""
-    waived = " (waived)" if finding.waived else ""
     return (f"{finding.file}:{finding.line}:{finding.column}: {_severity(finding, options)} "
-            f"{finding.rule} {finding.message}{entity}{waived}")
+            f"{finding.rule} {finding.message}{entity}{_mark(finding)}")
 
 
 def summary_line(report: CheckReport) -> str:
     counts = report.counts()
-    waived = len(report.findings) - len(report.active)
+    waived = sum(1 for finding in report.findings if finding.waived)
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"),
              _plural(counts["info"], "info", "info")]
     text = ", ".join(parts)
-    if waived:
-        text += f" ({waived} waived)"
+    accepted = [f"{waived} waived"] if waived else []
+    if report.baseline is not None and report.baseline.matched:
+        accepted.append(f"{report.baseline.matched} baselined")
+    if accepted:
+        text += f" ({', '.join(accepted)})"
     return (f"{text} in {_plural(report.entities, 'entity', 'entities')} "
             f"from {_plural(report.files, 'file')} (as of {report.as_of.isoformat()})")
 
@@ -42,27 +49,49 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+def baseline_lines(report: CheckReport) -> list[str]:
+    """What the baseline did beyond accepting findings: its expiry, the entries now fixed."""
+    outcome = report.baseline
+    if outcome is None:
+        return []
+    lines = []
+    if outcome.expired and outcome.expires is not None:
+        lines.append(f"{outcome.file}: the baseline expired on {outcome.expires.isoformat()}: "
+                     "every finding it accepted is reported again")
+    if outcome.fixed:
+        count = sum(entry.count for entry in outcome.fixed)
+        lines.append(f"{outcome.file}: {_plural(count, 'baselined finding')} no longer "
+                     f"occur{'s' if count == 1 else ''} (fixed); '{PRUNE_COMMAND}' removes "
+                     f"{'it' if count == 1 else 'them'} from the baseline:")
+        lines += [f"  fixed: {entry.describe()}" for entry in outcome.fixed]
+    return lines
+
+
 def check_text(report: CheckReport, options: FormatOptions) -> str:
     lines = [finding_line(finding, options) for finding in _shown(report, options)]
-    return "\n".join([*lines, summary_line(report)]) + "\n"
+    return "\n".join([*lines, summary_line(report), *baseline_lines(report)]) + "\n"
 
 
 def check_table(report: CheckReport, options: FormatOptions) -> str:
     from tabulate import tabulate  # only this format needs it
 
-    rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + (" (waived)" if f.waived else ""),
+    rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + _mark(f),
              f.rule, f.entity, f.message] for f in _shown(report, options)]
     table = tabulate(rows, headers=["location", "severity", "rule", "entity", "message"],
                      tablefmt="simple") if rows else "no findings"
-    return f"{table}\n\n{summary_line(report)}\n"
+    return "\n".join([f"{table}\n", summary_line(report), *baseline_lines(report)]) + "\n"
 
 
 def check_json(report: CheckReport, options: FormatOptions) -> str:
-    document = {
+    document: dict[str, object] = {
         "version": 1,
         "tool": "govcheck",
         "as_of": report.as_of.isoformat(),
-        "findings": [finding.to_dict() for finding in report.findings],
-        "summary": {**report.counts(), "entities": report.entities, "files": report.files},
+        "findings": [{**finding.to_dict(), "baselined": finding.baselined}
+                     for finding in report.findings],
+        "summary": {**report.counts(), "entities": report.entities, "files": report.files,
+                    "baselined": len(report.baselined)},
     }
+    if report.baseline is not None:
+        document["baseline"] = report.baseline.to_dict()
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
