@@ -51,7 +51,9 @@ class FormatOptions:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-CHANGE_CLASSES = ("breaking", "major", "minor")
+# Most severe first; `none` is a change that needs nobody's sign-off (a fixed finding leaving
+# the baseline).
+CHANGE_CLASSES = ("breaking", "major", "minor", "none")
 
 
 SIGNOFF_SOURCE_NAMES = {"cli": "--approved-by", "trailers": "trailer", "signed": "signed trailer",
@@ -126,7 +128,7 @@ class Change:
     """One governance change between two revisions."""
 
     type: str                       # e.g. "dataset.field.removed"
-    change_class: str               # breaking | major | minor
+    change_class: str               # breaking | major | minor | none
     entity: str                     # kind/name, or "config"
     detail: str
     file: str                       # in HEAD, or in BASE for removals
@@ -163,9 +165,10 @@ class DiffReport:
         return [approval for approval in self.evidence if not approval.counts]
 
     def summary(self) -> dict[str, int]:
-        counts = {name: 0 for name in CHANGE_CLASSES}
+        # `none` is counted only when there is one: it needs no sign-off, and most diffs have none.
+        counts = {name: 0 for name in CHANGE_CLASSES if name != "none"}
         for change in self.changes:
-            counts[change.change_class] += 1
+            counts[change.change_class] = counts.get(change.change_class, 0) + 1
         unsatisfied = sum(1 for change in self.changes for r in change.requires if not r.satisfied)
         return {"changes": len(self.changes), **counts, "unsatisfied": unsatisfied}
 

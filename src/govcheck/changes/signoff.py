@@ -237,6 +237,19 @@ def _team_members(resolver: SignoffResolver, change: DetectedChange) -> Iterator
                        governance.people | team.people)
 
 
+def _nobody(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+    """A fixed finding leaving the baseline needs no sign-off."""
+    yield from ()
+
+
+def _governance_unless_shorter(resolver: SignoffResolver,
+                               change: DetectedChange) -> Iterator[SignoffGroup]:
+    """A baseline that accepts for longer is the governance approvers' call; a sooner
+    expiry needs nobody."""
+    if change.change_class != "none":
+        yield resolver.governance()
+
+
 _RULES: dict[str, Rule] = {
     "dataset.added": _dataset_added,
     "dataset.removed": _dataset_removed,
@@ -272,6 +285,9 @@ _RULES: dict[str, Rule] = {
     "person.removed": _governance,
     "person.identity.changed": _governance,
     "config.changed": _governance,
+    "baseline.entries.added": _governance,
+    "baseline.entries.removed": _nobody,
+    "baseline.expires.changed": _governance_unless_shorter,
 }
 
 

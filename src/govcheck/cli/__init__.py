@@ -138,20 +138,26 @@ def _is_manifest(target: Path, ecosystem: Path, config_root: Path) -> bool:
 @click.option("--test", "case_folder", metavar="FOLDER",
               help="Run the rule cases in FOLDER (passing and failing estates with their exact "
                    "findings) against the rules, built-in and your own.")
-def rules(format_name: str, config_file: str | None, case_folder: str | None) -> None:
-    """List every rule, its severity and title; or test rules against their cases."""
+@selection_options
+def rules(format_name: str, config_file: str | None, case_folder: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """List every rule, its severity (off when not selected) and title; or test rules against
+    their cases."""
     import json
 
     from govcheck.app.project import open_project
+    from govcheck.rules.selection import split_selectors
 
     project = open_project(Path.cwd(), config_file)
     loaded = project.rules()
+    selection = project.selection(loaded, split_selectors(select), split_selectors(ignore))
     if case_folder is not None:
         sys.exit(_test_rules(Path(case_folder), loaded))
-    rows = [(rule.id, project.config.severities.get(rule.id, rule.severity.value), rule.title)
-            for rule in loaded.values()]
+    rows = [(rule.id, project.config.severities.get(rule.id, rule.severity.value)
+             if selection.enabled(rule.id) else "off", rule.title) for rule in loaded.values()]
     if format_name == "json":
-        click.echo(json.dumps([{"id": i, "severity": s, "title": t} for i, s, t in rows], indent=2))
+        click.echo(json.dumps([{"id": i, "severity": s, "title": t, "enabled": s != "off"}
+                               for i, s, t in rows], indent=2))
         return
     for rule_id, severity, title in rows:
         click.echo(f"{rule_id}  {severity:<7}  {title}")

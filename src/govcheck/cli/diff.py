@@ -16,8 +16,10 @@ from pathlib import Path
 import click
 
 from govcheck.changes.detect import (
+    BaselineSide,
     ConfigSide,
     DetectedChange,
+    diff_baseline,
     diff_config,
     diff_estates,
 )
@@ -54,6 +56,7 @@ from govcheck.load.discover import SourceFile
 from govcheck.model.estate import Estate
 from govcheck.outputs import DIFF_FORMATS
 from govcheck.outputs.publish import Destination, default_format, parse_reports, publish
+from govcheck.rules.baseline import parse_baseline
 
 FAIL_ON_CHOICES = ["breaking", "major", "minor", "unsigned"]
 ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
@@ -83,6 +86,7 @@ class Snapshot:
     config: Config
     manifests: list[GitFile]
     policy_files: dict[str, str]  # path → blob id (or the content, from the working tree)
+    baseline: BaselineSide
     estate: Estate = field(default_factory=Estate)
 
 
@@ -151,6 +155,7 @@ def run_diff(options: DiffOptions, cwd: Path,
         detected = diff_config(ConfigSide(base.config, base.policy_files),
                                ConfigSide(head.config, head.policy_files))
         detected += diff_estates(base.estate, head.estate)
+        detected += diff_baseline(base.baseline, head.baseline)
         evidence = gather_evidence(options, repository, revisions, base, environ)
     finally:
         repository.close()
@@ -220,7 +225,16 @@ def read_snapshot(repository: Repository, revision: Revision, config_path: str) 
     policies = repository.read_files(revision, policy_folders, ANY_SUFFIX) if policy_folders else []
     fingerprints = {file.path: file.blob_id or (file.data or b"").decode("utf-8", "replace")
                     for file in policies}
-    return Snapshot(config, manifests, fingerprints)
+    return Snapshot(config, manifests, fingerprints,
+                    _read_baseline(repository, revision, _inside(folder, config.baseline)))
+
+
+def _read_baseline(repository: Repository, revision: Revision, path: str) -> BaselineSide:
+    """The revision's baseline file; a corrupt one stops the run as `check` would."""
+    found = repository.read_files(revision, [], extra_paths=[path])
+    if not found or found[0].data is None:
+        return BaselineSide(None, path)
+    return BaselineSide(parse_baseline(found[0].data, path), path)
 
 
 def _estate(files: Sequence[GitFile], cache: ParseCache) -> Estate:

@@ -135,7 +135,7 @@ def change_annotation(change: Change) -> str:
 
 def diff_summary_line(report: DiffReport) -> str:
     summary = report.summary()
-    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary[name])
+    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary.get(name))
     changes = f"{summary['changes']} change{'' if summary['changes'] == 1 else 's'}"
     if classes:
         changes += f" ({classes})"

@@ -37,7 +37,7 @@ FALLBACK_URI = "govcheck.yaml"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
                      Severity.INFO: "recommendation"}
-_CHANGE_LEVELS = {"breaking": "warning", "major": "warning", "minor": "note"}
+_CHANGE_LEVELS = {"breaking": "warning", "major": "warning", "minor": "note", "none": "note"}
 
 JSONObject = dict[str, Any]
 

@@ -58,18 +58,19 @@ def check_selectors(config: Config, known: Iterable[str], select: Sequence[str] 
     rule_ids = sorted(known)
     for option, values in (("--select", select), ("--ignore", ignore)):
         for selector in values:
-            _check(selector, rule_ids, option, None, None, None)
+            _check(selector, rule_ids, f"in {option}", None, None, None)
     for key in ("select", "ignore"):
         for index, selector in enumerate(getattr(config, key)):
-            _check(selector, rule_ids, f"{key}:", config.file, *config.locate((key, index)))
+            _check(selector, rule_ids, f"under {key}:", config.file,
+                   *config.locate((key, index)))
 
 
 def _check(selector: str, rule_ids: list[str], where: str, file: str | None, line: int | None,
            column: int | None) -> None:
     if "ignore" in where and selector.upper() == ALWAYS_ON:
-        raise GovcheckError(f"{ALWAYS_ON} cannot be ignored ({where}): a file that cannot be "
-                            "read would pass unseen", file, line, column)
+        raise GovcheckError(f"{ALWAYS_ON} cannot be ignored ({where.split()[-1]}): a file that "
+                            "cannot be read would pass unseen", file, line, column)
     if not any(rule_id.upper().startswith(selector.upper()) for rule_id in rule_ids):
         hint = suggest(selector.upper(), rule_ids)
-        raise GovcheckError(f"unknown rule id or prefix '{selector}' in {where}{hint}; "
+        raise GovcheckError(f"unknown rule id or prefix '{selector}' {where}{hint}; "
                             "'govcheck rules' lists them", file, line, column)
