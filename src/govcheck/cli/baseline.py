@@ -44,9 +44,10 @@ def baseline(path: str | None, output: str | None, prune: bool, force: bool,
     for line in _summary(result, prune):
         click.echo(line)
     if result.never_baselined:
-        click.echo(f"{len(result.never_baselined)} GOV000 finding(s) are not in the baseline: "
-                   "a file that cannot be read is never accepted; 'govcheck check' lists them",
-                   err=True)
+        count = len(result.never_baselined)
+        click.echo(f"{_plural(count, 'GOV000 finding')} not in the baseline: a file that "
+                   "cannot be read is never accepted; 'govcheck check' lists "
+                   f"{'it' if count == 1 else 'them'}", err=True)
     sys.exit(EXIT_FINDINGS if result.never_baselined else EXIT_OK)
 
 
@@ -64,10 +65,14 @@ def _summary(result: BaselineResult, prune: bool) -> list[str]:
     expiry = (f", until {result.baseline.expires.isoformat()}" if result.baseline.expires
               else "")
     if prune:
-        return [(f"pruned {result.file}: {result.removed} fixed finding(s) removed, "
+        return [(f"pruned {result.file}: {_plural(result.removed, 'fixed finding')} removed, "
                 f"{size} still accepted{expiry}")]
     rules = len({entry.rule for entry in result.baseline.entries})
-    return [(f"wrote {result.file}: {size} finding(s) of {rules} rule(s) accepted in "
-            f"{result.entities} entities{expiry}"),
+    return [(f"wrote {result.file}: {_plural(size, 'finding')} of {_plural(rules, 'rule')} "
+            f"accepted in {_plural(result.entities, 'entity', 'entities')}{expiry}"),
             ("next: commit it; 'govcheck check' now fails only on new findings, and "
             "'govcheck diff' asks the governance approvers to sign off every entry added")]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"

@@ -96,6 +96,8 @@ def _heading(report: CheckReport) -> str:
         return f"## ❌ govcheck: findings at or above {report.fail_on.value}"
     if report.active:
         return f"## ✅ govcheck: passed (nothing at or above {report.fail_on.value})"
+    if report.baselined:
+        return "## ✅ govcheck: no new findings"
     return "## ✅ govcheck: no findings"
 
 

@@ -186,7 +186,9 @@ def _validate(document: dict[str, Any], text: str, display: str) -> None:
     path = tuple(error.absolute_path)
     where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
     line = _entry_line(text, path[1]) if path[:1] == ("entries",) and len(path) > 1 else 1
-    raise GovcheckError(f"invalid baseline: {where.lstrip('.') or 'document'}: {error.message}",
+    message = (f"'{error.instance}' is not a date (YYYY-MM-DD)" if path == ("expires",)
+               and error.validator == "pattern" else error.message)
+    raise GovcheckError(f"invalid baseline: {where.lstrip('.') or 'document'}: {message}",
                         display, line)
 
 
