@@ -54,7 +54,7 @@ class Repo:
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(["git", *args], cwd=self.path, env=env or self.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"history.py: git {' '.join(args)} failed:\n"
                              f"{proc.stdout}{proc.stderr}")

@@ -6,8 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from govcheck.app.project import open_project, run_check
-from govcheck.changes.report import CheckReport
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
@@ -34,4 +35,4 @@ def planted_estate(root: Path) -> Path:
 
 
 def planted_report(root: Path) -> CheckReport:
-    return run_check(open_project(planted_estate(root)), None, AS_OF)
+    return run_check(open_project(planted_estate(root)), None, AS_OF).report

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from estates import copy_example_estate
 
-from govcheck.app.project import open_project, run_check
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
 from govcheck.load.cache import ParseCache, Seal, key_file
 
 AS_OF = dt.date(2027, 1, 15)
@@ -28,7 +29,7 @@ def estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _findings(root: Path, use_cache: bool) -> list[dict[str, object]]:
-    report = run_check(open_project(root), None, AS_OF, use_cache=use_cache)
+    report = run_check(open_project(root), None, AS_OF, use_cache=use_cache).report
     return [finding.to_dict() for finding in report.findings]
 
 
@@ -131,8 +132,8 @@ def test_the_last_result_is_not_reused_when_an_input_changed(estate: Path, tmp_p
         (estate / "govcheck.yaml").write_text("policies: [policies]\n")
     else:
         (estate / "ecosystem" / "datasets" / "lead.yaml").unlink()
-    cached = run_check(open_project(estate), None, as_of, use_cache=True)
-    fresh = run_check(open_project(estate), None, as_of, use_cache=False)
+    cached = run_check(open_project(estate), None, as_of, use_cache=True).report
+    fresh = run_check(open_project(estate), None, as_of, use_cache=False).report
     assert cached.findings == fresh.findings
     assert (cached.entities, cached.files) == (fresh.entities, fresh.files)
     assert [f.to_dict() for f in cached.findings] != before   # the change made a difference

@@ -235,7 +235,9 @@ def test_unknown_format(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "Invalid value for '--format': 'xml' is not one of" in result.stderr
+    assert result.stderr == (
+        "govcheck: error: Invalid value for '-f' / '--format': 'xml' is not one of 'text', "
+        "'table', 'json', 'sarif', 'github', 'markdown', 'junit'. (see 'govcheck check --help')\n")
 
 
 def test_manifest_that_is_not_yaml_is_a_finding_not_a_crash(tmp_path: Path) -> None:
@@ -310,6 +312,31 @@ def test_init_then_check_is_clean(tmp_path: Path) -> None:
     check = run(["check"], tmp_path / "starter")
     assert check.returncode == 0, check.stdout
     assert check.stdout.startswith("0 errors, 0 warnings, 0 info in ")
+
+
+def test_init_prints_the_next_step_from_where_it_ran(tmp_path: Path) -> None:
+    here = run(["init", "."], tmp_path)
+    assert here.stdout.splitlines()[-1] == "next: run 'govcheck check'"
+    elsewhere = run(["init", "my estate"], tmp_path)
+    assert elsewhere.stdout.splitlines()[-1] == "next: run 'cd 'my estate' && govcheck check'"
+
+
+def test_the_init_estate_names_github_owners_for_codeowners(tmp_path: Path) -> None:
+    """Out of the box, codeowners and diff have GitHub handles to work with."""
+    run(["init", "."], tmp_path)
+    (tmp_path / ".git").mkdir()
+    result = run(["codeowners"], tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert [line for line in result.stdout.splitlines() if not line.startswith("#")] == [
+        "/.github/ @your-org/operations",
+        "/.github/CODEOWNERS @your-org/operations",
+        "/ecosystem/ @your-org/operations",
+        "/govcheck.yaml @your-org/operations",
+        "/ecosystem/datasets/lead.yaml @your-org/operations",
+        "/ecosystem/integrations/website-leads-to-crm.yaml @your-org/operations",
+        "/ecosystem/people.yaml @your-org/operations",
+        "/ecosystem/systems.yaml @your-org/operations",
+    ]
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:

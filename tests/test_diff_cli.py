@@ -97,11 +97,17 @@ def test_json_report(feature: DiffRepo) -> None:
 def test_table_and_markdown_reports(feature: DiffRepo) -> None:
     table = run_govcheck(feature, "main...feature", "--format", "table")
     assert table.returncode == 1
-    header, _rule, row, _blank, _summary = table.stdout.splitlines()
-    assert header.split() == ["change", "entity", "location", "class", "needs", "sign-off",
-                              "from", "status"]
-    assert row.split("  ")[0] == "dataset.field.removed: field 'phone' removed"
-    assert row.endswith("dataset/lead approvers (min 1 of jane)  MISSING")
+    location = f"{LEAD_FILE}:{line_of(feature, LEAD_FILE, '  fields:')}"
+    assert table.stdout == (
+        f"change                        class     {'location':<{len(location)}}  sign-off\n"
+        f"----------------------------  --------  {'-' * len(location)}  ------------------------\n"
+        f"dataset/lead                  breaking  {location}  dataset/lead approvers\n"
+        f"dataset.field.removed: field            {'':<{len(location)}}  (min 1 of jane): MISSING\n"
+        f"'phone' removed\n"
+        f"\n"
+        f"1 governance change (1 breaking, 0 major, 0 minor) from main ({short(feature, 'main')}) "
+        f"to feature ({short(feature, 'feature')}): 1 required sign-off missing\n")
+    assert max(len(line) for line in table.stdout.splitlines()[:5]) <= 100
     markdown = run_govcheck(feature, "main...feature", "--format", "markdown").stdout
     fields = line_of(feature, LEAD_FILE, "  fields:")
     assert markdown.splitlines()[:8] == [

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from estates import copy_example_estate
 
-from govcheck.app.project import open_project, run_check
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
 
 AS_OF = dt.date(2027, 1, 15)
 LEADS = "ecosystem/integrations/website-leads-to-crm.yaml"
@@ -113,7 +114,7 @@ def _plant(root: Path, plant: Plant) -> int:
 
 
 def test_the_example_estate_is_clean(tmp_path: Path) -> None:
-    report = run_check(open_project(_estate(tmp_path)), None, AS_OF)
+    report = run_check(open_project(_estate(tmp_path)), None, AS_OF).report
     assert report.findings == ()
     assert report.entities == 71
 
@@ -128,6 +129,6 @@ def test_every_rule_has_a_planted_defect() -> None:
 def test_one_planted_defect_gives_exactly_its_rule(tmp_path: Path, plant: Plant) -> None:
     root = _estate(tmp_path)
     line = _plant(root, plant)
-    findings = run_check(open_project(root), None, AS_OF).findings
+    findings = run_check(open_project(root), None, AS_OF).report.findings
     assert [(f.rule, f.entity, f.file, f.line) for f in findings] == [
         (plant.rule, plant.entity, plant.file, line)]

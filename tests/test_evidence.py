@@ -15,9 +15,9 @@ import pytest
 from diff_helpers import DiffRepo, Manifests, new_repo, remove_phone, starter
 from git_helpers import isolate_git
 
-from govcheck.changes.report import DiffReport, FormatOptions
-from govcheck.cli.diff import DiffOptions, run_diff
-from govcheck.outputs import DIFF_FORMATS, formatter
+from govcheck.app.diff import DiffOptions, run_diff
+from govcheck.changes.report import DiffReport
+from govcheck.outputs import DIFF_FORMATS, FormatOptions, formatter
 
 LEAD = "dataset/lead"
 AUTHOR = "authored a commit in the range: nobody approves their own change"

@@ -7,15 +7,9 @@ from pathlib import Path
 
 from estates import planted_report
 
-from govcheck.changes.report import (
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-    Requirement,
-)
+from govcheck.changes.report import Change, DiffReport, Requirement
 from govcheck.model.findings import Finding, Severity
-from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, formatter
+from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, FormatOptions, formatter
 from govcheck.outputs.annotations import (
     check_github,
     check_step_summary,
@@ -26,6 +20,7 @@ from govcheck.outputs.annotations import (
     requirement_text,
 )
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 23)

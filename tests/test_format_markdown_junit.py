@@ -8,12 +8,12 @@ from pathlib import Path
 
 from estates import planted_report
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding, Severity
-from govcheck.outputs import CHECK_FORMATS, formatter
+from govcheck.outputs import CHECK_FORMATS, FormatOptions, formatter
 from govcheck.outputs.junit import check_junit
 from govcheck.outputs.markdown import check_markdown, escape_cell
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 23)

@@ -63,7 +63,7 @@ def test_files_at_a_commit_come_from_git_objects_and_leave_the_work_tree_alone(
     files = opened(repo).read_files(Revision("commit", first), ["ecosystem"])
 
     assert files == [GitFile("ecosystem/a.yaml", repo.sha("HEAD:ecosystem/a.yaml"),
-                             b"version: 1\n", False)]
+                             b"version: 1\n")]
     assert (repo.path / "ecosystem/a.yaml").read_text() == "version: 2\n"
     assert repo.git("status", "--porcelain") == status_before
 
@@ -153,8 +153,8 @@ def test_symlinks_are_reported_not_followed(repo: GitRepo, tmp_path: Path) -> No
     in_worktree = repository.read_files(Revision("worktree"), ["ecosystem"])
 
     link_id = repo.sha("HEAD:ecosystem/link.yaml")
-    assert at_commit[1] == GitFile("ecosystem/link.yaml", link_id, None, True)
-    assert in_worktree[1] == GitFile("ecosystem/link.yaml", None, None, True)
+    assert at_commit[1] == GitFile("ecosystem/link.yaml", link_id, None)
+    assert in_worktree[1] == GitFile("ecosystem/link.yaml", None, None)
     assert [file.path for file in in_worktree] == ["ecosystem/a.yaml", "ecosystem/link.yaml"]
 
 

@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from govcheck.app.project import CheckOptions, Project, run_check
+from govcheck.app.check import CheckOptions, run_check
+from govcheck.app.project import Project
 from govcheck.errors import GovcheckError
 from govcheck.model.findings import Finding
 from govcheck.rules.baseline import (
@@ -58,7 +59,7 @@ def write_project_baseline(project: Project, request: BaselineRequest,
                             f"{as_of.isoformat()}: a baseline must expire in the future")
     before = _existing(path, display, request)
     options = CheckOptions(request.select, request.ignore, use_baseline=False)
-    report = run_check(project, request.target, as_of, options=options)
+    report = run_check(project, request.target, as_of, options=options).report
     if request.prune and before is not None:
         after = _prune(project, report.findings, before, display, as_of, request)
     else:

@@ -13,8 +13,7 @@ from govcheck.app.baseline import (
     write_project_baseline,
 )
 from govcheck.app.project import open_project
-from govcheck.cli import parse_as_of
-from govcheck.cli.selection import selection_options
+from govcheck.cli.options import as_of_option, config_option, parse_as_of, selection_options
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
 from govcheck.rules.selection import split_selectors
 
@@ -29,8 +28,8 @@ from govcheck.rules.selection import split_selectors
 @click.option("--force", is_flag=True, help="Replace an existing baseline with today's findings.")
 @click.option("--expires", metavar="DATE",
               help="After this day (YYYY-MM-DD) the baseline accepts nothing any more.")
-@click.option("-c", "--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--as-of", metavar="DATE", help="Judge dates as of this day (YYYY-MM-DD).")
+@config_option()
+@as_of_option()
 @selection_options
 def baseline(path: str | None, output: str | None, prune: bool, force: bool,
              expires: str | None, config_file: str | None, as_of: str | None,

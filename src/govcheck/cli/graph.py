@@ -1,39 +1,26 @@
 """`govcheck graph`: the ecosystem map as Mermaid, Markdown (fenced Mermaid) or Graphviz DOT."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from govcheck.app.project import Project, load_estate, open_project, report_for
-from govcheck.cli import parse_as_of
-from govcheck.model.findings import Severity
+from govcheck.app.graph import project_map
+from govcheck.app.project import open_project
+from govcheck.cli.options import as_of_option, config_option, output_option, parse_as_of
 from govcheck.outputs.publish import write as emit
-from govcheck.views.graph import (
-    EcosystemMap,
-    build_map,
-    markdown_page,
-    to_dot,
-    to_mermaid,
-)
+from govcheck.views.graph import markdown_page, to_dot, to_mermaid
 
-
-def project_map(project: Project, as_of: dt.date) -> EcosystemMap:
-    """The map of a project's estate, with the findings of a check as of `as_of`."""
-    estate = load_estate(project, project.ecosystem)
-    report = report_for(estate, project, project.rules(), as_of, Severity.ERROR)
-    return build_map(estate, report.findings)
+MAP_FORMATS = ["mermaid", "markdown", "dot"]
 
 
 @click.command()
-@click.option("--format", "format_name", type=click.Choice(["mermaid", "markdown", "dot"]),
+@click.option("-f", "--format", "format_name", type=click.Choice(MAP_FORMATS),
               default="mermaid", show_default=True,
               help="Mermaid flowchart, a Markdown page with it, or Graphviz DOT.")
-@click.option("--output", metavar="FILE", help="Write the map to FILE instead of stdout.")
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--as-of", metavar="DATE",
-              help="Judge dates (for highlighted findings) as of this day (YYYY-MM-DD).")
+@output_option("Write the map to FILE instead of stdout.")
+@config_option()
+@as_of_option("Judge dates (for highlighted findings) as of this day (YYYY-MM-DD).")
 def graph(format_name: str, output: str | None, config_file: str | None,
           as_of: str | None) -> None:
     """The ecosystem map: systems by category, integrations, systems of record, findings."""

@@ -80,8 +80,7 @@ class GitFile:
 
     path: str                # POSIX, relative to the top-level of the work tree
     blob_id: str | None      # None for files read from the working tree
-    data: bytes | None
-    is_symlink: bool
+    data: bytes | None       # None for a symlink
 
 
 @dataclass(frozen=True)
@@ -318,9 +317,9 @@ class Repository:
                                     "and stage the result", file=entry.path)
         regular = [entry for entry in entries if entry.mode in REGULAR_FILE_MODES]
         blobs = self._read_blobs([entry.blob_id for entry in regular])
-        files = [GitFile(entry.path, entry.blob_id, None, True)
+        files = [GitFile(entry.path, entry.blob_id, None)
                  for entry in entries if entry.mode == SYMLINK_MODE]
-        files += [GitFile(entry.path, entry.blob_id, blobs[entry.blob_id], False)
+        files += [GitFile(entry.path, entry.blob_id, blobs[entry.blob_id])
                   for entry in regular]   # submodules (160000) are not files
         return sorted(files, key=lambda file: file.path)
 
@@ -352,11 +351,11 @@ class Repository:
             raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
         # A path whose folder is a symlink leaving the repository is treated like a symlink.
         if stat.S_ISLNK(mode) or not full_path.resolve().is_relative_to(self.toplevel):
-            return GitFile(path, None, None, True)
+            return GitFile(path, None, None)
         if not stat.S_ISREG(mode):
             return None
         try:
-            return GitFile(path, None, full_path.read_bytes(), False)
+            return GitFile(path, None, full_path.read_bytes())
         except OSError as error:
             raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
 

@@ -8,18 +8,13 @@ kind per step, so every run also prints a plain summary line and the step summar
 """
 from __future__ import annotations
 
-from govcheck.changes.report import (
-    CHANGE_CLASSES,
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-    Requirement,
-)
+from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport, Requirement
 from govcheck.model.findings import Finding, Severity
 from govcheck.outputs import markdown
+from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import summary_line
 from govcheck.rules.baseline import PRUNE_COMMAND
+from govcheck.rules.report import CheckReport
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

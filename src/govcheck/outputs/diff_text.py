@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 
-from govcheck.changes.report import Change, DiffReport, FormatOptions, Requirement
+from govcheck.changes.report import Change, DiffReport, Requirement
+from govcheck.outputs.options import FormatOptions
+from govcheck.outputs.text import fitted_table
 
 _CLASS_COLORS = {"breaking": "\033[31m", "major": "\033[33m", "minor": "\033[36m",
                  "none": "\033[32m"}
@@ -98,6 +100,8 @@ def diff_text(report: DiffReport, options: FormatOptions) -> str:
         for requirement in change.requires:
             lines.append(_requirement_line(requirement, options))
             lines += [f"    not counted: {item.describe()}" for item in requirement.not_counted]
+    if options.quiet:
+        return "".join(f"{line}\n" for line in lines)
     lines += evidence_lines(report)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -118,17 +122,17 @@ def _requirement_line(requirement: Requirement, options: FormatOptions) -> str:
 # -- table ---------------------------------------------------------------------------------
 
 def diff_table(report: DiffReport, options: FormatOptions) -> str:
-    """change, entity, location, class, needs sign-off from, status: one row per change."""
-    from tabulate import tabulate  # only this format needs it
-
-    rows = [[f"{change.type}: {change.detail}", change.entity, f"{change.file}:{change.line}",
-             change.change_class,
-             "\n".join(requirement_group(requirement) for requirement in change.requires),
-             "\n".join(requirement_status_in_full(requirement)
-                       for requirement in change.requires)]
+    """change, class, location, sign-off: one row per change, fitted to 100 columns."""
+    rows = [[f"{change.entity} {change.type}: {change.detail}", change.change_class.value,
+             f"{change.file}:{change.line}",
+             "\n".join(f"{requirement_group(requirement)}: "
+                       f"{requirement_status_in_full(requirement)}"
+                       for requirement in change.requires) or "none needed"]
             for change in report.changes]
-    headers = ["change", "entity", "location", "class", "needs sign-off from", "status"]
-    table = tabulate(rows, headers=headers, tablefmt="simple") if rows else "no changes"
+    headers = ["change", "class", "location", "sign-off"]
+    if options.quiet:
+        return fitted_table(rows, headers, prose=(0, 3)) + "\n" if rows else ""
+    table = fitted_table(rows, headers, prose=(0, 3)) if rows else "no changes"
     evidence = "".join(f"{line}\n" for line in evidence_lines(report))
     return f"{table}\n\n{evidence}{summary_line(report)}\n"
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding
+from govcheck.outputs.options import FormatOptions
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 # Characters XML 1.0 cannot hold even escaped; a manifest's double-quoted YAML may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

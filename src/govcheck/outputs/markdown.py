@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding
+from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import summary_line
 from govcheck.rules.baseline import PRUNE_COMMAND
+from govcheck.rules.report import CheckReport
 
 # Table cells: a `|` ends the cell and a newline ends the table; `<`, `>` and `&` would be
 # read as HTML (a message quoting "<details>" must not open a section).

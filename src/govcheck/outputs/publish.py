@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from govcheck.errors import GovcheckError
-from govcheck.outputs import formatter
-
-STEP_SUMMARY = {"check": "annotations:check_step_summary", "diff": "annotations:diff_step_summary"}
+from govcheck.outputs import STEP_SUMMARY, FormatOptions, FormatterTable, formatter
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ def default_format(chosen: str | None, environ: Mapping[str, str]) -> str:
     return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def parse_reports(values: Sequence[str], table: Mapping[str, str]) -> list[Destination]:
+def parse_reports(values: Sequence[str], table: FormatterTable) -> list[Destination]:
     """`--report sarif=govcheck.sarif` options, each checked before anything runs."""
     destinations = []
     for value in values:
@@ -44,10 +42,15 @@ def parse_reports(values: Sequence[str], table: Mapping[str, str]) -> list[Desti
     return destinations
 
 
-def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
+def use_color(stream: Any, environ: Mapping[str, str], chosen: bool | None = None) -> bool:
+    """--color/--no-color when given; else never with NO_COLOR, always with FORCE_COLOR
+    (https://no-color.org, https://force-color.org), and otherwise only on a terminal."""
+    if chosen is not None:
+        return chosen
     if environ.get("NO_COLOR"):
         return False
+    if environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
@@ -69,22 +72,33 @@ def write(text: str, file: str | None, protected: Callable[[Path], bool] = lambd
         raise GovcheckError(f"cannot write '{file}': {error.strerror}") from None
 
 
-def publish(report: Any, table: Mapping[str, str], destinations: Sequence[Destination],
-            render: Callable[[Callable[..., str], bool], str], command: str,
-            protected: Callable[[Path], bool], environ: Mapping[str, str],
-            summary_extra: Callable[[], str] | None = None) -> None:
-    """Write every destination; append the Markdown step summary in GitHub Actions.
+@dataclass(frozen=True)
+class PublishRequest:
+    """One command's report and everywhere it goes."""
 
-    `render(formatter, color)` formats the report with the command's options;
-    `summary_extra()` adds to the step summary (the ecosystem map, for check)."""
-    for destination in destinations:
-        color = destination.file is None and use_color(sys.stdout, environ)
-        write(render(formatter(dict(table), destination.format_name), color), destination.file,
-              protected)
+    report: Any                         # a CheckReport or a DiffReport
+    command: str                        # "check" or "diff": picks the step summary
+    table: FormatterTable               # the command's formatters, by name
+    destinations: Sequence[Destination]
+    options: FormatOptions              # colour is decided per destination
+    protected: Callable[[Path], bool] = lambda path: False   # never written over
+    color: bool | None = None           # --color / --no-color
+    summary_extra: Callable[[], str] | None = None   # more for the step summary (the map)
+
+
+def publish(request: PublishRequest, environ: Mapping[str, str]) -> None:
+    """Write every destination; append the Markdown step summary in GitHub Actions."""
+    for destination in request.destinations:
+        colored = destination.file is None and use_color(sys.stdout, environ, request.color)
+        function = formatter(request.table, destination.format_name)
+        write(function(request.report, replace(request.options, color=colored)),
+              destination.file, request.protected)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file and any(d.format_name == "github" for d in destinations):
-        summary = render(formatter(STEP_SUMMARY, command), False)
-        _append(summary_file, summary + ("\n" + summary_extra() if summary_extra else ""))
+    if summary_file and any(d.format_name == "github" for d in request.destinations):
+        summary = formatter(STEP_SUMMARY, request.command)(
+            request.report, replace(request.options, color=False, quiet=False))
+        extra = request.summary_extra
+        _append(summary_file, summary + ("\n" + extra() if extra else ""))
 
 
 def _append(file: str, text: str) -> None:

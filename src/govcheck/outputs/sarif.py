@@ -16,16 +16,12 @@ from typing import Any
 from urllib.parse import quote
 
 from govcheck import __version__
-from govcheck.changes.report import (
-    CHANGE_CLASSES,
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-)
+from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.options import FormatOptions
 from govcheck.rules.baseline import PRUNE_COMMAND, BaselineEntry
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
@@ -277,9 +273,8 @@ def _change_descriptor(change_type: str, changes: Iterable[Change]) -> JSONObjec
 
 
 def _change_result(change: Change, rule_index: int, fingerprint: str) -> JSONObject:
-    from govcheck.outputs.annotations import (
-        change_sentence,  # one wording of sign-off for every format
-    )
+    # one wording of sign-off for every format
+    from govcheck.outputs.annotations import change_sentence
 
     level = "error" if not change.satisfied else _CHANGE_LEVELS.get(change.change_class, "warning")
     return {

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.options import FormatOptions
 from govcheck.rules.baseline import PRUNE_COMMAND
+from govcheck.rules.report import CheckReport
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -69,17 +70,41 @@ def baseline_lines(report: CheckReport) -> list[str]:
 
 def check_text(report: CheckReport, options: FormatOptions) -> str:
     lines = [finding_line(finding, options) for finding in _shown(report, options)]
+    if options.quiet:
+        return "".join(f"{line}\n" for line in [*lines, *baseline_lines(report)])
     return "\n".join([*lines, summary_line(report), *baseline_lines(report)]) + "\n"
 
 
 def check_table(report: CheckReport, options: FormatOptions) -> str:
-    from tabulate import tabulate  # only this format needs it
-
     rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + _mark(f),
              f.rule, f.entity, f.message] for f in _shown(report, options)]
-    table = tabulate(rows, headers=["location", "severity", "rule", "entity", "message"],
-                     tablefmt="simple") if rows else "no findings"
+    if options.quiet:
+        return fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) + "\n" \
+            if rows else ""
+    table = fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) \
+        if rows else "no findings"
     return "\n".join([f"{table}\n", summary_line(report), *baseline_lines(report)]) + "\n"
+
+
+TABLE_WIDTH = 100
+
+
+def fitted_table(rows: list[list[str]], headers: list[str], prose: tuple[int, ...] = (-1,),
+                 width: int = TABLE_WIDTH) -> str:
+    """A plain table no wider than `width` where it can be: the prose columns wrap at word
+    boundaries, sharing what the other columns (at most 40 characters each) leave."""
+    from tabulate import tabulate  # only the table formats need it
+
+    wrapped = {index % len(headers) for index in prose}
+    natural = [max(len(line) for cell in [header, *column] for line in str(cell).split("\n"))
+               for header, column in zip(headers, zip(*rows))]
+    widths: list[int | None] = [min(size, 40) for size in natural]
+    left = width - 2 * (len(headers) - 1) - sum(
+        min(size, 40) for index, size in enumerate(natural) if index not in wrapped)
+    wanted = sum(natural[index] for index in wrapped)
+    for index in wrapped:
+        widths[index] = min(natural[index], max(20, left * natural[index] // max(wanted, 1)))
+    return str(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths))
 
 
 def check_json(report: CheckReport, options: FormatOptions) -> str:

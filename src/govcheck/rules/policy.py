@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
 from govcheck.load.documents import load_bytes
-from govcheck.load.schema import dotted
+from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
 from govcheck.model.document import Document
 from govcheck.model.findings import Severity
@@ -124,8 +124,9 @@ def _rule(document: Document) -> Rule:
         where = ("checks", index)
         if primitive is None:
             known = ", ".join(sorted(checks.PRIMITIVES))
-            _fail(document, where + ("function",), f"unknown check function '{item['function']}' "
-                                                   f"(known: {known})")
+            hint = suggest(str(item["function"]), checks.PRIMITIVES)
+            _fail(document, where + ("function",), f"unknown check function "
+                                                   f"'{item['function']}'{hint} (known: {known})")
         params = {key: value for key, value in item.items() if key not in ("function", "severity")}
         _validate(document, params, primitive.schema, where)
         severity = Severity(item["severity"]) if "severity" in item else None
