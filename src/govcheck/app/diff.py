@@ -50,6 +50,7 @@ from govcheck.load.config import CONFIG_NAME, Config, find_config, parse_config
 from govcheck.load.discover import SourceFile
 from govcheck.model.estate import Estate
 from govcheck.rules.baseline import parse_baseline
+from govcheck.rules.policy import is_folder_pack
 
 ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
 
@@ -164,7 +165,9 @@ def read_snapshot(repository: Repository, revision: Revision, config_path: str) 
     folder = posixpath.dirname(config_path)
     ecosystem = _inside(folder, config.ecosystem)
     manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES)
-    policy_folders = [_inside(folder, policy) for policy in config.policies]
+    # Policy folders and the packs kept in the repository: every file of them is governance.
+    policy_folders = [_inside(folder, policy) for policy in
+                      [*config.policies, *filter(is_folder_pack, config.extends)]]
     policies = repository.read_files(revision, policy_folders, ANY_SUFFIX) if policy_folders else []
     fingerprints = {file.path: file.blob_id or (file.data or b"").decode("utf-8", "replace")
                     for file in policies}

@@ -13,7 +13,14 @@ from govcheck.load.discover import SourceFile, discover
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
 from govcheck.rules.baseline import Baseline, read_baseline
-from govcheck.rules.policy import Rule, policy_files, rules_from
+from govcheck.rules.policy import (
+    Pack,
+    Rule,
+    pack_policy_files,
+    policy_files,
+    resolve_pack,
+    rules_from,
+)
 from govcheck.rules.selection import Selection, check_selectors, selection_of
 
 
@@ -30,9 +37,25 @@ class Project:
         return [self.config.root / folder for folder in self.config.policies]
 
     @functools.cached_property
+    def packs(self) -> list[Pack]:
+        """The policy packs govcheck.yaml `extends`; a pack that cannot be found is an error
+        at its entry in govcheck.yaml."""
+        packs = []
+        for index, name in enumerate(self.config.extends):
+            try:
+                packs.append(resolve_pack(name, self.config.root))
+            except GovcheckError as error:
+                line, column = self.config.locate(("extends", index))
+                raise GovcheckError(error.message, self.config.file, line, column) from None
+        return packs
+
+    @functools.cached_property
     def policy_files(self) -> list[tuple[str, bytes]]:
         """The policy files, read once: the rules and a cached run's key both need them."""
-        return policy_files(self.policy_folders(), self.root)
+        files = policy_files(self.policy_folders(), self.root)
+        for pack in self.packs:
+            files.extend(pack_policy_files(pack, self.root))
+        return files
 
     def rules(self) -> dict[str, Rule]:
         rules = rules_from(self.policy_files)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -109,6 +110,19 @@ class Commands(click.Group):
             formatter.write_dl([(name, help_text) for name, (_, help_text) in
                                 sorted(COMMANDS.items())])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`--version` before any command prints and exits; `-v` beside it says more (both
+        orders, so the flags are read here rather than one at a time by click)."""
+        leading = _leading_options(args)
+        if "--version" in leading and not ctx.resilient_parsing:
+            from govcheck.cli.version import version_lines
+
+            verbose = any(arg in ("-v", "--verbose") for arg in leading)
+            for line in version_lines(verbose, Path.cwd()):
+                click.echo(line)
+            ctx.exit(EXIT_OK)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
@@ -120,9 +134,23 @@ class Commands(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def _leading_options(args: list[str]) -> list[str]:
+    """The arguments before the command."""
+    leading = []
+    for arg in args:
+        if not arg.startswith("-"):
+            break
+        leading.append(arg)
+    return leading
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"],
                                              "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="govcheck")
+@click.option("--version", is_flag=True, expose_value=False,
+              help="Show the version and exit; with -v also Python, the libraries and the "
+                   "policy packs in use.")
+@click.option("-v", "--verbose", is_flag=True, expose_value=False,
+              help="With --version: the versions a bug report needs.")
 def cli() -> None:
     """Governance-as-code checks for business-platform integrations."""
 
