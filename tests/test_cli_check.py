@@ -27,7 +27,7 @@ SCH = "ecosystem/integrations/crm-customers-to-erp.yaml"
 FALLBACK = ("  fallback:\n    strategy: queue-and-replay\n"
             "    description: Leads are queued and replayed when the CRM is back\n")
 MEASURES = '  success_measures:\n    - {metric: invoices on the wrong account per month, target: "0"}\n'
-ALL_RULES = [f"GOV{n:03d}" for n in range(19)]
+ALL_RULES = [f"GOV{n:03d}" for n in (*range(19), 20)]
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,

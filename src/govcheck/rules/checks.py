@@ -16,7 +16,7 @@ from govcheck.load.config import Config, waiver_problems
 from govcheck.load.documents import entity_key
 from govcheck.load.schema import dotted, suggest
 from govcheck.model import cycles as graph_cycles
-from govcheck.model.estate import Entity, Estate, expand, is_blank, split_path
+from govcheck.model.estate import Entity, Estate, expand, is_blank, is_todo, split_path, todos
 from govcheck.model.findings import Finding
 from govcheck.model.timing import cron_problem, parse_date, parse_duration
 from govcheck.rules.conditions import (
@@ -174,7 +174,7 @@ def _resolves(estate: Estate, reference: Any) -> bool:
 
 def _dangling(estate: Estate, value: Any, to: str) -> str | None:
     if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unreadable_names \
-            or value in estate.unreadable_names:
+            or value in estate.unreadable_names or is_todo(value):
         return None
     if to == "typed":
         prefix, _, name = value.partition(":")
@@ -457,6 +457,20 @@ def distinct_functions(context: Context, params: Params) -> Iterator[Hit]:
             yield hit(entity, path, f"approvers come from {len(functions)} team function"
                                     f"{'' if len(functions) == 1 else 's'} ({named}); "
                                     f"at least {params['minimum']} must sign off")
+
+
+@primitive("todos", {"message": TEXT})
+def todo_values(context: Context, params: Params) -> Iterator[Hit]:
+    """Every value still `TODO` (`TODO: what to decide`), at its place: a decision nobody has
+    made yet, as `govcheck import` leaves what it cannot infer."""
+    for entity in context.estate.entities.values():
+        if not entity.valid:
+            continue
+        for path, value in todos(entity.document.data):
+            note = value[len("TODO:"):].strip() if value != "TODO" else ""
+            text = render(params.get("message", "{path} is still TODO{note}"), entity,
+                          {"path": dotted(path), "note": f": {note}" if note else ""})
+            yield hit(entity, path, text)
 
 
 @primitive("waivers", {})
