@@ -117,8 +117,9 @@ def read(sources: Iterable[Path], cwd: Path) -> Reading:
             reading.drafts.append(draft)
     folded = sum(1 for d in descriptors if d.kind.lower() in PARTS and _system_of(d, catalog))
     if folded:
-        reading.notes.append(f"{folded} component(s), resource(s) and API(s) are parts of a "
-                             "System of the catalog: imported as that System")
+        reading.notes.append(f"{folded} {'part' if folded == 1 else 'parts'} (components, "
+                             "resources, APIs) of a System of the catalog: imported as that "
+                             "System")
     return reading
 
 

@@ -67,13 +67,14 @@ def plan_import(reading: Reading, into: Path, display: str, existing: dict[str, 
         target = into / draft.path
         if key in existing:
             plan.skipped.append(Skipped(key, f"{display}/{draft.path}",
-                                        f"{key} is already defined in {existing[key]}"))
+                                        f"already defined in {existing[key]}"))
         elif target.exists():
             plan.skipped.append(Skipped(key, f"{display}/{draft.path}",
                                         "the file exists (govcheck import never overwrites)"))
         else:
             plan.writes.append((draft, target))
     plan.problems.sort(key=lambda problem: (problem.origin.file, problem.origin.line))
+    plan.skipped.sort(key=lambda skipped: skipped.key)
     return plan
 
 
