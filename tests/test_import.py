@@ -124,15 +124,16 @@ def test_bad_descriptors_are_one_line_each_and_nothing_is_written(repo: Path) ->
         (repo / name).write_text(text)
     result = run(["import", "backstage", "catalog"], repo)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.splitlines() == [
+    assert [line.split(": YAML syntax error")[0] + (": YAML syntax error" if "YAML" in line
+                                                     else "")
+            for line in result.stderr.splitlines()] == [
         "govcheck: error: catalog/a.yaml:7: unknown Backstage kind 'Widget' (imported: Group, "
         "User, System, Component, Resource, API; left out: Domain, Location, Template)",
         "govcheck: error: catalog/a.yaml:16: User name 'ann lee' is not a valid govcheck name "
         "(lower case letters, digits, '.', '_' and '-', at most 63 characters): try 'ann-lee'",
         "govcheck: error: catalog/b.yaml:4: Team 'web' is defined twice (first at "
         "catalog/a.yaml:4)",
-        "govcheck: error: catalog/c.yaml:5: YAML syntax error: did not find expected node "
-        "content (while parsing a flow node)",
+        "govcheck: error: catalog/c.yaml:5: YAML syntax error",   # libyaml's words or PyYAML's
         "govcheck: nothing written: fix the 4 problems above, or --partial writes the rest"]
     assert not (repo / "ecosystem").exists()
 
