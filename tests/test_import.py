@@ -62,7 +62,7 @@ def test_a_backstage_catalog_becomes_teams_people_and_systems(repo: Path) -> Non
         "  title: Digital Commerce\n  description: Runs the online store\nspec:\n"
         "  function: 'TODO: marketing, sales, operations, finance, technology, data, support, "
         "digital, executive or other'\n"
-        "  members:\n    - dana.whitfield\n    - sandbox.guest\n  github: northwind/commerce\n"
+        "  members:\n  - dana.whitfield\n  - sandbox.guest\n  github: northwind/commerce\n"
         "  contact: commerce@northwind.example\nx-imported-from: backstage backstage/groups.yaml:4\n")
     assert (repo / "ecosystem/systems/ledger.yaml").read_text().splitlines()[-2:] == [
         "  owner: 'TODO: the catalog names user:fiona.walsh as owner; govcheck owners are "
@@ -172,7 +172,7 @@ def test_spreadsheet_exports_become_systems_and_integrations(repo: Path) -> None
     assert (repo / "ecosystem/integrations/crm-to-erp.yaml").read_text() == (
         "apiVersion: govcheck/v1\nkind: Integration\nmetadata:\n  name: crm-to-erp\nspec:\n"
         "  owner: integration-platform\n  source: crm\n  target: erp\n  datasets:\n"
-        "    - dataset: customer\n    - dataset: order\n  mode: scheduled\n"
+        "  - dataset: customer\n  - dataset: order\n  mode: scheduled\n"
         "  purpose: Orders invoiced; customers in sync\n  schedule:\n    every: PT15M\n"
         "x-imported-from: csv csv/integrations.csv:3\n")
     assert "    cron: 0 2 * * *\n" in (repo / "ecosystem/integrations/nightly-warehouse.yaml"
@@ -235,13 +235,13 @@ def test_data_contracts_become_datasets(repo: Path) -> None:
         "apiVersion: govcheck/v1\nkind: Dataset\nmetadata:\n  name: orders\nspec:\n"
         "  system_of_record: 'TODO: the one system that holds the record of this data'\n"
         "  owner: digital-commerce\n  fields:\n"
-        "    - name: order_id\n      type: string\n      required: true\n"
-        "      description: Identifies an order in the web shop.\n"
-        "    - name: placed_at\n      type: datetime\n      required: true\n"
-        "    - name: total_cents\n      type: integer\n      required: true\n"
-        "    - name: customer_email\n      type: string\n      pii: true\n"
-        "    - name: status\n      type: enum\n      values:\n        - placed\n        - paid\n"
-        "        - shipped\n        - cancelled\n"
+        "  - name: order_id\n    type: string\n    required: true\n"
+        "    description: Identifies an order in the web shop.\n"
+        "  - name: placed_at\n    type: datetime\n    required: true\n"
+        "  - name: total_cents\n    type: integer\n    required: true\n"
+        "  - name: customer_email\n    type: string\n    pii: true\n"
+        "  - name: status\n    type: enum\n    values:\n    - placed\n    - paid\n"
+        "    - shipped\n    - cancelled\n"
         "  classification: confidential\n"
         "  description: One record per order, cancelled ones included.\n"
         "x-imported-from: datacontract datacontract/orders.datacontract.yaml:21\n")

@@ -72,7 +72,8 @@ def _validator(kind: str | None) -> Any:
 def _gate(kind: str | None) -> Any:
     from govcheck.load.schema.gate import compile_gate
 
-    return compile_gate(config_schema() if kind is None else kind_schema(kind))
+    return compile_gate(config_schema()) if kind is None else compile_gate(kind_schema(kind),
+                                                                            todo_key="spec")
 
 
 def validate(data: Any, kind: str | None) -> list[SchemaProblem]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from govcheck.model.estate import is_todo
 from govcheck.model.timing import parse_date
 
 Gate = Callable[[Any], bool]
@@ -31,9 +32,11 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 class _Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], todo_key: str | None = None) -> None:
         self.root = root
-        self.refs: dict[str, Gate] = {}
+        self.refs: dict[tuple[str, bool], Gate] = {}
+        self.todo_key = todo_key    # the root property under which a TODO value is allowed
+        self.todo_ok = False        # compiling inside it: a TODO passes enum, pattern, format
 
     def compile(self, schema: Any) -> Gate:
         if schema is True or schema == {}:
@@ -57,13 +60,18 @@ class _Compiler:
         return gate
 
     def _dollar_ref(self, ref: str, schema: dict[str, Any]) -> Gate:
-        if ref not in self.refs:
-            self.refs[ref] = lambda value: False   # recursion guard while compiling
+        key = (ref, self.todo_ok)
+        if key not in self.refs:
+            self.refs[key] = lambda value: False   # recursion guard while compiling
             target: Any = self.root
             for part in ref.removeprefix("#/").split("/"):
                 target = target[part]
-            self.refs[ref] = self.compile(target)
-        return lambda value: self.refs[ref](value)
+            self.refs[key] = self.compile(target)
+        return lambda value: self.refs[key](value)
+
+    def _or_todo(self, gate: Gate) -> Gate:
+        """Inside the TODO-tolerant part, a decision still to make passes (GOV020's)."""
+        return (lambda value: is_todo(value) or gate(value)) if self.todo_ok else gate
 
     def _type(self, names: str | list[str], schema: dict[str, Any]) -> Gate:
         if isinstance(names, str):
@@ -72,19 +80,22 @@ class _Compiler:
         return lambda value: any(check(value) for check in checks)
 
     def _enum(self, options: list[Any], schema: dict[str, Any]) -> Gate:
-        return lambda value: any(value == o and type(value) is type(o) for o in options)
+        return self._or_todo(lambda value: any(value == o and type(value) is type(o)
+                                               for o in options))
 
     def _const(self, expected: Any, schema: dict[str, Any]) -> Gate:
         return lambda value: value == expected and type(value) is type(expected)
 
     def _pattern(self, pattern: str, schema: dict[str, Any]) -> Gate:
         search = re.compile(pattern).search
-        return lambda value: not isinstance(value, str) or search(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or search(value) is not None)
 
     def _format(self, name: str, schema: dict[str, Any]) -> Gate:
         if name != "date":
             raise ValueError(f"format '{name}' is not supported by the gate")
-        return lambda value: not isinstance(value, str) or parse_date(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or parse_date(value) is not None)
 
     def _minLength(self, size: int, schema: dict[str, Any]) -> Gate:
         return lambda value: not isinstance(value, str) or len(value) >= size
@@ -133,7 +144,7 @@ class _Compiler:
             all(other in value for other in needs[key]) for key in value if key in needs)
 
     def _properties(self, properties: dict[str, Any], schema: dict[str, Any]) -> Gate:
-        known = {key: self.compile(sub) for key, sub in properties.items()}
+        known = {key: self._property(key, sub, schema) for key, sub in properties.items()}
         patterns = [(re.compile(p).search, self.compile(sub))
                     for p, sub in schema.get("patternProperties", {}).items()]
         extra = schema.get("additionalProperties", True)
@@ -158,6 +169,16 @@ class _Compiler:
         return check
 
 
+    def _property(self, key: str, sub: Any, schema: dict[str, Any]) -> Gate:
+        if schema is not self.root or key != self.todo_key:
+            return self.compile(sub)
+        self.todo_ok = True
+        try:
+            return self.compile(sub)
+        finally:
+            self.todo_ok = False
+
+
 def _all(tests: list[Gate]) -> Gate:
     """One gate from several, without a generator per call for the common small cases."""
     if not tests:
@@ -170,9 +191,11 @@ def _all(tests: list[Gate]) -> Gate:
     return lambda value: all(test(value) for test in tests)
 
 
-def compile_gate(schema: dict[str, Any]) -> Gate:
-    """A function telling whether a value is certainly valid against `schema`."""
-    return _Compiler(schema).compile(schema)
+def compile_gate(schema: dict[str, Any], todo_key: str | None = None) -> Gate:
+    """A function telling whether a value is certainly valid against `schema`; under the
+    root property `todo_key`, a value still `TODO` passes where a word, a name or a date
+    belongs (as schema validation leaves it to GOV020)."""
+    return _Compiler(schema, todo_key).compile(schema)
 
 
 _GATES: dict[int, tuple[dict[str, Any], Gate]] = {}
