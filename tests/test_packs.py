@@ -185,3 +185,42 @@ def test_the_installed_pack_is_named_with_its_version(venv: Path, tmp_path: Path
     assert names.strip() == ("['<acme-governance 1.0.0>/acme001-vendor.yaml', "
                              "'<acme-governance 1.0.0>/acme002-domain-label.yaml']")
     assert BASE["files"]  # the estate the pack's rules judged above is the rule cases' base
+
+
+def test_version_and_version_verbose(tmp_path: Path) -> None:
+    root = with_folder_pack(tmp_path)
+    plain = run(["--version"], root)
+    assert (plain.returncode, plain.stdout.splitlines()) == (0, [plain.stdout.strip()])
+    assert plain.stdout.startswith("govcheck ")
+    for args in (["--version", "-v"], ["-v", "--version"]):
+        verbose = run(args, root).stdout.splitlines()
+        assert verbose[1].startswith("Python ") and "PyYAML " in verbose[1]
+        assert verbose[2] == (f"policy pack ./governance/acme (folder "
+                              f"{root / 'governance' / 'acme'})")
+    (root / "govcheck.yaml").write_text("extends: [missing-pack]\n")
+    broken = run(["--version", "-v"], root)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert broken.stderr.startswith("govcheck: error: govcheck.yaml:1:11: policy pack "
+                                    "'missing-pack' is not installed")
+
+
+def test_a_change_to_a_folder_pack_is_a_governance_change(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from diff_helpers import CONFIG, new_repo, run_govcheck, starter
+    from git_helpers import isolate_git
+
+    isolate_git(monkeypatch, tmp_path / "home")
+    repo = new_repo(tmp_path)
+    pack = {f"governance/acme/{path.name}": path.read_text() for path in PACKAGE.glob("*.yaml")}
+    config = CONFIG + "extends: [./governance/acme]\n"
+    repo.commit_estate(starter(), "starter", config=config, extra=pack)
+    repo.git("checkout", "-q", "-b", "feature")
+    loosened = {**pack, "governance/acme/acme002-domain-label.yaml": pack[
+        "governance/acme/acme002-domain-label.yaml"].replace("severity: error", "severity: info")}
+    repo.commit_estate(starter(), "Relax ACME002", config=config, extra=loosened)
+    result = run_govcheck(repo, "main...feature")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "governance/acme/acme002-domain-label.yaml:1: major config.changed config — policy "
+        "file changed",
+        "  needs: governance approvers (min 1 of dave): MISSING"]
