@@ -348,3 +348,45 @@ def test_a_planted_cache_cannot_hide_a_change_from_diff(tmp_path: Path,
     cache_file.write_bytes(seal.wrap(json.dumps(stored).encode()))
     after = [change.type for change in diff_report(repo).changes]
     assert after == (before if seal_with == "attacker" else [])
+
+
+def test_diff_saves_the_cache_once_with_both_revisions(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One write per run, however many revisions it parsed; the next run parses nothing."""
+    from diff_helpers import changed_estate, diff_report, remove_phone
+    from git_helpers import isolate_git
+
+    from govcheck.load import cache as cache_module
+
+    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    isolate_git(monkeypatch, tmp_path / "home")
+    repo = changed_estate(tmp_path, remove_phone)
+    writes: list[Path] = []
+    original_write = cache_module.SealedFile.write
+
+    def counted(self: cache_module.SealedFile, value: Any) -> None:
+        writes.append(self.path)
+        original_write(self, value)
+
+    monkeypatch.setattr(cache_module.SealedFile, "write", counted)
+    assert [change.type for change in diff_report(repo).changes] == ["dataset.field.removed"]
+    assert writes == [_cache_file(tmp_path)]
+    entries = read_sealed(_cache_file(tmp_path))["entries"]
+    lead = "ecosystem/datasets/lead.yaml"
+    assert {ParseCache.key(_source(lead, repo.git("show", f"{rev}:{lead}").encode()))
+            for rev in ("HEAD~1", "HEAD")} <= set(entries)
+
+    def parse_refused(source: Any) -> Any:
+        raise AssertionError(f"{source.path} parsed again")
+
+    from govcheck.load import build as build_module
+
+    monkeypatch.setattr(build_module, "parse_file", parse_refused)
+    assert [change.type for change in diff_report(repo).changes] == ["dataset.field.removed"]
+    assert writes == [_cache_file(tmp_path)]     # nothing new: nothing written
+
+
+def _source(path: str, data: bytes) -> Any:
+    from govcheck.load.discover import SourceFile
+
+    return SourceFile(path, data)

@@ -27,7 +27,7 @@ SCH = "ecosystem/integrations/crm-customers-to-erp.yaml"
 FALLBACK = ("  fallback:\n    strategy: queue-and-replay\n"
             "    description: Leads are queued and replayed when the CRM is back\n")
 MEASURES = '  success_measures:\n    - {metric: invoices on the wrong account per month, target: "0"}\n'
-ALL_RULES = [f"GOV{n:03d}" for n in (*range(19), 20)]
+ALL_RULES = [f"GOV{n:03d}" for n in range(21)]
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -371,8 +371,8 @@ def test_explain_known_rule(tmp_path: Path) -> None:
 
 
 def test_explain_unknown_rule(tmp_path: Path) -> None:
-    assert_usage_error(run(["explain", "GOV099"], tmp_path),
-                       "govcheck: error: unknown rule 'GOV099' (did you mean 'GOV009'?); "
+    assert_usage_error(run(["explain", "GOV0033"], tmp_path),
+                       "govcheck: error: unknown rule 'GOV0033' (did you mean 'GOV003'?); "
                        "'govcheck rules' lists them")
 
 
@@ -384,7 +384,7 @@ def test_schema_prints_valid_json_schemas(tmp_path: Path) -> None:
     result = run(["schema"], tmp_path)
     assert result.returncode == 0
     schemas = json.loads(result.stdout)
-    assert sorted(schemas) == sorted([*KIND_FILES, "config"])
+    assert sorted(schemas) == sorted([*KIND_FILES, "manifest", "config"])
     for schema in schemas.values():
         jsonschema.Draft7Validator.check_schema(schema)
     one = json.loads(run(["schema", "dataset"], tmp_path).stdout)
@@ -411,7 +411,7 @@ def test_exported_schemas_validate_the_example_estate(tmp_path: Path) -> None:
     result = run(["schema", "--output-dir", "schemas"], tmp_path)
     assert result.returncode == 0
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "config"])
+    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "manifest", "config"])
     validators = {kind: jsonschema.Draft7Validator(json.loads(
         (tmp_path / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")),
         format_checker=jsonschema.FormatChecker()) for name, kind in KIND_FILES.items()}

@@ -116,11 +116,11 @@ def test_table_and_markdown_reports(feature: DiffRepo) -> None:
         f"({short(feature, 'main')}) to feature ({short(feature, 'feature')}): "
         "1 required sign-off missing"), "",
         "### Missing sign-off", "",
-        ("- `dataset/lead` **dataset.field.removed** (breaking): field 'phone' removed — needs "
+        ("- `dataset/lead` **dataset\\.field\\.removed** (breaking): field 'phone' removed — needs "
         "dataset/lead approvers (min 1 of jane): MISSING"), ""]
     assert markdown.splitlines()[-1] == (
         f"| ❌ | `dataset.field.removed` field 'phone' removed | `dataset/lead` | breaking | "
-        f"`{LEAD_FILE}:{fields}` | dataset/lead approvers (min 1 of jane): MISSING |")
+        f"`{LEAD_FILE}:{fields}` | dataset/lead approvers (min 1 of jane)\\: MISSING |")
 
 
 @pytest.mark.parametrize(("fail_on", "code"), [("unsigned", 0), ("minor", 1), ("major", 1),

@@ -169,7 +169,7 @@ def test_a_pip_installed_pack_is_found_through_its_entry_point(venv: Path,
     assert tested.stdout.splitlines()[-1] == "4 passed, 0 failed"
 
     version = _run([govcheck, "--version", "-v"], root).stdout.splitlines()
-    assert version[0].startswith("govcheck ")
+    assert version[0].startswith("govcheck, version ")
     assert version[2].startswith("policy pack acme-governance 1.0.0 (distribution "
                                  "acme-governance, entry point group govcheck.policies, ")
 
@@ -191,7 +191,7 @@ def test_version_and_version_verbose(tmp_path: Path) -> None:
     root = with_folder_pack(tmp_path)
     plain = run(["--version"], root)
     assert (plain.returncode, plain.stdout.splitlines()) == (0, [plain.stdout.strip()])
-    assert plain.stdout.startswith("govcheck ")
+    assert plain.stdout.startswith("govcheck, version ")
     for args in (["--version", "-v"], ["-v", "--version"]):
         verbose = run(args, root).stdout.splitlines()
         assert verbose[1].startswith("Python ") and "PyYAML " in verbose[1]

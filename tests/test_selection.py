@@ -80,7 +80,7 @@ def test_rules_shows_which_are_on(estate: Path) -> None:
 
 @pytest.mark.parametrize(("args", "config", "message"), [
     (["--select", "GOV9"], None,
-     "unknown rule id or prefix 'GOV9' in --select (did you mean 'GOV009'?); 'govcheck rules' "
+     "unknown rule id or prefix 'GOV9' in --select (did you mean 'GOV019'?); 'govcheck rules' "
      "lists them"),
     (["--ignore", "GOV000"], None,
      "GOV000 cannot be ignored (--ignore): a file that cannot be read would pass unseen"),

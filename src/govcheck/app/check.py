@@ -3,11 +3,13 @@ nothing that decides the outcome has changed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from govcheck.app.project import Project, discover_manifests, estate_of
+from govcheck.app.project import Project, discover_manifests, estate_of, inputs_of
+from govcheck.app.remembered import run_key
 from govcheck.load.discover import SourceFile
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
@@ -65,7 +67,8 @@ def run_check(project: Project, target: Path | None, as_of: dt.date,
     selection = project.selection(rules, options.select, options.ignore)
     baseline, baseline_name = (project.read_baseline(options.baseline) if options.use_baseline
                                else (None, ""))
-    result = _judged(project, target, as_of, fail_on, use_cache, rules, selection)
+    result = _judged(project, target, as_of, fail_on, use_cache, rules, selection,
+                     remember=not (options.select or options.ignore))
     if baseline is not None:
         findings, outcome = apply_baseline(result.report.findings, baseline, baseline_name,
                                            as_of, judged_by(rules, project.config, selection))
@@ -74,39 +77,37 @@ def run_check(project: Project, target: Path | None, as_of: dt.date,
 
 
 def _judged(project: Project, target: Path | None, as_of: dt.date, fail_on: Severity,
-            use_cache: bool, rules: dict[str, Rule], selection: Selection) -> CheckResult:
+            use_cache: bool, rules: dict[str, Rule], selection: Selection,
+            remember: bool) -> CheckResult:
+    """The findings, before the baseline; remembered whole only for the config's own
+    selection of rules (the run a remembered answer stands in for)."""
     sources, problems = discover_manifests(project, target or project.ecosystem)
     result = CheckResult(CheckReport((), rules, as_of, 0, 0, fail_on), project, sources,
                          problems, use_cache)
-    if not use_cache:
+    if not use_cache or not remember:
         result.report = report_for(result.estate(), project, rules, as_of, fail_on, selection)
         return result
     from govcheck.load.cache import RunMemo, cache_folder
 
     memo = RunMemo(cache_folder(project.root), project.root)
-    key = memo.key(_run_inputs(project, sources, problems, as_of, selection))
+    key = run_key(as_of, project.config.file, project.config.raw, project.policy_files, sources,
+                  problems)
     remembered = memo.get(key)
     if remembered is not None:
         findings, entities, files = remembered
         result.report = CheckReport(tuple(findings), rules, as_of, entities, files, fail_on)
         return result
     result.report = report_for(result.estate(), project, rules, as_of, fail_on, selection)
-    memo.put(key, result.report.findings, result.report.entities, result.report.files)
+    memo.put(key, result.report.findings, result.report.entities, result.report.files,
+             {**inputs_of(project).to_dict(), **baseline_inputs(project, rules, selection)})
     return result
 
 
-def _run_inputs(project: Project, sources: list[SourceFile], problems: list[LoadProblem],
-                as_of: dt.date, selection: Selection) -> Iterator[bytes]:
-    """Everything a check's findings depend on, as bytes."""
-    yield as_of.isoformat().encode()
-    yield repr((selection.select, selection.ignore)).encode()
-    yield project.config.file.encode()
-    yield project.config.raw
-    for name, data in project.policy_files:
-        yield name.encode()
-        yield data
-    for source in sources:
-        yield source.path.encode()
-        yield source.data
-    for problem in problems:
-        yield repr(problem).encode()
+def baseline_inputs(project: Project, rules: dict[str, Rule],
+                    selection: Selection) -> dict[str, Any]:
+    """What a remembered answer needs to apply the baseline without the config or the rules:
+    the baseline file, and the rules that exist but did not run (their entries are not
+    fixed). The memo's key covers the config and the policies these follow from."""
+    judged = judged_by(rules, project.config, selection)
+    return {"baseline": os.path.abspath(project.baseline_file()[0]),
+            "not_run": sorted(rule for rule in rules if not judged(rule))}

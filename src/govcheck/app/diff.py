@@ -46,8 +46,8 @@ from govcheck.integrations.github import (
 )
 from govcheck.load.build import build_estate
 from govcheck.load.cache import ParseCache, cache_folder
-from govcheck.load.config import CONFIG_NAME, Config, find_config, parse_config
-from govcheck.load.discover import SourceFile
+from govcheck.load.config import Config, parse_config
+from govcheck.load.discover import CONFIG_NAME, SourceFile, find_config
 from govcheck.model.estate import Estate
 from govcheck.rules.baseline import parse_baseline
 from govcheck.rules.policy import is_folder_pack
@@ -137,11 +137,13 @@ def build_report(detected: Sequence[Change], base: Snapshot, head: Snapshot,
 # -- reading a revision --------------------------------------------------------------------
 
 def _config_path(config_file: str | None, cwd: Path, toplevel: Path) -> str:
-    """govcheck.yaml's path relative to the top-level, to be read at each revision."""
+    """govcheck.yaml's path relative to the top-level, to be read at each revision: found
+    from `cwd` upwards as `check` finds it, else the one at the top-level."""
     if config_file is not None:
         candidate = (cwd / config_file).resolve()
     else:
-        candidate = find_config(cwd) or cwd / CONFIG_NAME
+        start = cwd.resolve() if cwd.resolve().is_relative_to(toplevel) else toplevel
+        candidate = find_config(start, toplevel) or toplevel / CONFIG_NAME
     try:
         return candidate.resolve().relative_to(toplevel).as_posix()
     except ValueError:
@@ -155,8 +157,10 @@ def read_snapshots(repository: Repository, revisions: RevisionRange, config_path
     parsed by an earlier run (check or diff) not at all."""
     base = read_snapshot(repository, revisions.base, config_path)
     head = read_snapshot(repository, revisions.head, config_path)
-    return (replace(base, estate=_estate(base.manifests, cache)),
-            replace(head, estate=_estate(head.manifests, cache)))
+    snapshots = (replace(base, estate=_estate(base.manifests, cache)),
+                 replace(head, estate=_estate(head.manifests, cache)))
+    cache.save()   # once, with both revisions' files
+    return snapshots
 
 
 def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:

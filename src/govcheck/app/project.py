@@ -2,25 +2,20 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck.app.remembered import RunInputs, config_identity, locate_project
 from govcheck.errors import GovcheckError
 from govcheck.load.build import build_estate
-from govcheck.load.config import Config, find_config, load_config, project_root
-from govcheck.load.discover import SourceFile, discover
+from govcheck.load.config import Config, load_config
+from govcheck.load.discover import SourceFile, discover, policy_files
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
-from govcheck.rules.baseline import Baseline, read_baseline
-from govcheck.rules.policy import (
-    Pack,
-    Rule,
-    pack_policy_files,
-    policy_files,
-    resolve_pack,
-    rules_from,
-)
+from govcheck.rules.baseline import Baseline, baseline_display, read_baseline
+from govcheck.rules.policy import Pack, Rule, pack_policy_files, resolve_pack, rules_from
 from govcheck.rules.selection import Selection, check_selectors, selection_of
 
 
@@ -28,6 +23,7 @@ from govcheck.rules.selection import Selection, check_selectors, selection_of
 class Project:
     config: Config
     root: Path          # file names in reports are relative to this (the repository root)
+    config_path: Path | None = None   # govcheck.yaml as found or given; None without one
 
     @property
     def ecosystem(self) -> Path:
@@ -73,11 +69,7 @@ class Project:
         """The baseline's path and its name in messages: --baseline, else govcheck.yaml's
         `baseline:` (default .govcheck-baseline.json beside govcheck.yaml)."""
         path = Path(option) if option is not None else self.config.root / self.config.baseline
-        try:
-            display = path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            display = str(path)
-        return path, display
+        return path, baseline_display(path, self.root)
 
     def read_baseline(self, option: str | None = None) -> tuple[Baseline | None, str]:
         """The baseline in force, or None when there is none: a missing default or configured
@@ -93,16 +85,9 @@ class Project:
 
 def open_project(cwd: Path, config_option: str | None = None) -> Project:
     """Find and read govcheck.yaml (or the one given) and the repository root."""
-    path: Path | None
-    if config_option is not None:
-        path = Path(config_option)
-        if not path.is_file():
-            raise GovcheckError(f"config file '{config_option}' does not exist")
-    else:
-        path = find_config(cwd)
-    folder = path.resolve().parent if path is not None else project_root(cwd.resolve())
-    root = project_root(folder)
-    return Project(load_config(path, root) if path else Config(root=folder), root)
+    place = locate_project(cwd, config_option)
+    config = load_config(place.config, place.root) if place.config else Config(root=place.folder)
+    return Project(config, place.root, place.config)
 
 
 def load_estate(project: Project, target: Path, use_cache: bool = False) -> Estate:
@@ -124,4 +109,14 @@ def estate_of(project: Project, sources: list[SourceFile], problems: list[LoadPr
         from govcheck.load.cache import ParseCache, cache_folder
 
         cache = ParseCache(cache_folder(project.root), project.root)
-    return build_estate(sources, problems, cache)
+    estate = build_estate(sources, problems, cache)
+    if cache is not None:
+        cache.save()
+    return estate
+
+
+def inputs_of(project: Project) -> RunInputs:
+    """Where a check of this project finds its inputs (for the next run, see remembered)."""
+    return RunInputs(config_identity(project.config_path), project.config.file,
+                     os.path.abspath(project.ecosystem),
+                     tuple(os.path.abspath(folder) for folder in project.policy_folders()))

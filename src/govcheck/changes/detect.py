@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govcheck.changes.report import Change, ChangeClass
-from govcheck.load.config import CONFIG_NAME, Config
+from govcheck.load.config import Config
+from govcheck.load.discover import CONFIG_NAME
 from govcheck.model.document import Path_
 from govcheck.model.estate import Entity, Estate
 from govcheck.model.timing import Cadence, cadence_of

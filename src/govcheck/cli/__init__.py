@@ -46,6 +46,11 @@ def _graph() -> click.Command:
     return graph
 
 
+def _impact() -> click.Command:
+    from govcheck.cli.impact import impact
+    return impact
+
+
 def _import() -> click.Command:
     from govcheck.cli.import_ import import_command
     return import_command
@@ -59,6 +64,11 @@ def _init() -> click.Command:
 def _rules() -> click.Command:
     from govcheck.cli.rules import rules
     return rules
+
+
+def _show() -> click.Command:
+    from govcheck.cli.show import show
+    return show
 
 
 def _schema() -> click.Command:
@@ -75,10 +85,12 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
     "diff": (_diff, "Classify governance changes between revisions; check sign-off."),
     "explain": (_explain, "Show a rule's rationale, remediation and an example."),
     "graph": (_graph, "The ecosystem map: Mermaid, Markdown or Graphviz DOT."),
+    "impact": (_impact, "What an outage or a replacement of a system touches."),
     "import": (_import, "Write manifests from a Backstage catalog, CSV or data contracts."),
     "init": (_init, "Write a small, valid starter ecosystem."),
     "rules": (_rules, "List the rules, or test them against their cases."),
     "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
+    "show": (_show, "Everything the estate says about one entity."),
 }
 
 
@@ -91,7 +103,7 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except GovcheckError as error:
-            click.echo(f"govcheck: error: {error}", err=True)
+            _error(error)
             ctx.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -156,20 +168,34 @@ def cli() -> None:
 
 
 def _usage_error(error: click.UsageError) -> str:
-    """click's usage errors in govcheck's one error style, with where to read more."""
+    """click's usage errors in govcheck's one error style, with where to read more; what
+    they quote (an argument) made printable."""
+    from govcheck.outputs.escape import printable
+
     command = error.ctx.command_path if error.ctx is not None else "govcheck"
-    return f"govcheck: error: {error.format_message()} (see '{command} --help')"
+    return f"govcheck: error: {printable(error.format_message())} (see '{command} --help')"
+
+
+def _error(error: GovcheckError) -> None:
+    """One line on stderr; what the error quotes (a file name, an argument) made printable."""
+    from govcheck.outputs.escape import printable
+
+    click.echo(f"govcheck: error: {printable(str(error))}", err=True)
 
 
 def _bug(error: BaseException) -> NoReturn:
     import platform
+    from importlib.metadata import version
 
     import yaml
 
+    from govcheck.outputs.escape import printable
+
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
-                f"PyYAML {yaml.__version__}, click {click.__version__}")
+                f"PyYAML {yaml.__version__}, click {version('click')}")
     click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
-               f"you ran): {type(error).__name__}: {error} [{versions}]", err=True)
+               f"you ran): {type(error).__name__}: {printable(str(error))} [{versions}]",
+               err=True)
     sys.exit(EXIT_INTERNAL)
 
 
@@ -185,13 +211,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_usage_error(error), err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as error:
-        click.echo(f"govcheck: error: {error.format_message()}", err=True)
+        from govcheck.outputs.escape import printable
+
+        click.echo(f"govcheck: error: {printable(error.format_message())}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("govcheck: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except GovcheckError as error:
-        click.echo(f"govcheck: error: {error}", err=True)
+        _error(error)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)

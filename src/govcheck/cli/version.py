@@ -12,8 +12,9 @@ LIBRARIES = ("PyYAML", "jsonschema", "click", "GitPython", "tabulate")
 
 
 def version_lines(verbose: bool, cwd: Path) -> list[str]:
-    """`govcheck 0.1.0`; verbose: the runtime and every pack (a broken config raises)."""
-    lines = [f"govcheck {__version__}"]
+    """`govcheck, version 0.1.0`; verbose: the runtime and every pack (a broken config
+    raises)."""
+    lines = [f"govcheck, version {__version__}"]   # as the quick answer in __main__ says it
     if not verbose:
         return lines
     libraries = ", ".join(f"{name} {_installed(name)}" for name in LIBRARIES)

@@ -141,24 +141,49 @@ class _TreeEntry:
 
 
 def open_repository(path: Path) -> Repository:
-    """The git work tree that contains `path`; a GovcheckError when there is none."""
+    """The repository git itself works on from `path`: found from `path` upwards, or named by
+    GIT_DIR and GIT_WORK_TREE (as in a git hook or some CI); a GovcheckError when there is none.
+
+    Every git process govcheck runs afterwards is given that git folder and work tree as
+    absolute paths, so they all read the same repository whatever the environment says."""
     try:
         import git as gitpython
     except ImportError as error:
         raise GovcheckError(_NO_GIT) from error
-    try:
-        repo = gitpython.Repo(path, search_parent_directories=True)
-    except gitpython.NoSuchPathError as error:
-        raise GovcheckError(f"'{path}' does not exist") from error
-    except gitpython.InvalidGitRepositoryError as error:
-        raise GovcheckError(f"'{path}' is not inside a git repository: run govcheck diff "
-                            "in a clone of the repository") from error
-    if repo.working_tree_dir is None:
+    if not path.is_dir():
+        raise GovcheckError(f"'{path}' does not exist")
+    locator = gitpython.Git(path)
+    git_dir, bare = _ask_git(locator, path, "--absolute-git-dir", "--is-bare-repository")
+    if bare == "true":
         raise GovcheckError(f"'{path}' is a bare git repository: run govcheck diff in a "
                             "clone with a work tree")
-    repository = Repository(repo, Path(repo.working_tree_dir).resolve())
-    repository._run("rev-parse", "--git-dir")  # fails early when git is missing or refuses
-    return repository
+    (toplevel,) = _ask_git(locator, path, "--show-toplevel")
+    environment = {"GIT_DIR": git_dir, "GIT_WORK_TREE": toplevel}
+    runner = gitpython.Git(toplevel)
+    runner.update_environment(**environment)
+    return Repository(runner, Path(toplevel).resolve(), environment)
+
+
+def _ask_git(locator: gitpython.Git, path: Path, *questions: str) -> list[str]:
+    """`git rev-parse` answers, one a line, as git finds the repository from `path`."""
+    from git.exc import GitCommandNotFound
+
+    try:
+        status, out, err = locator.execute(
+            [str(locator.GIT_PYTHON_GIT_EXECUTABLE or "git"), "rev-parse", *questions],
+            with_extended_output=True, with_exceptions=False, shell=False)
+    except GitCommandNotFound as error:
+        raise GovcheckError(_NO_GIT) from error
+    answers = str(out).splitlines()
+    if status == 0 and len(answers) == len(questions):
+        return answers
+    if "not a git repository" in err:
+        raise GovcheckError(f"'{path}' is not inside a git repository: run govcheck diff in a "
+                            "clone of the repository")
+    if "must be run in a work tree" in err:
+        raise GovcheckError(f"'{path}' is not in the work tree of a git repository: run "
+                            "govcheck diff in a clone with a work tree")
+    raise GovcheckError(_git_failure("rev-parse", err))
 
 
 def validate_revision(revision: str) -> str:
@@ -176,14 +201,19 @@ def validate_revision(revision: str) -> str:
 class Repository:
     """A git work tree. Create it with `open_repository`."""
 
-    def __init__(self, repo: gitpython.Repo, toplevel: Path) -> None:
-        self._repo = repo
+    def __init__(self, runner: gitpython.Git, toplevel: Path,
+                 environment: Mapping[str, str]) -> None:
+        self._git = runner
         self.toplevel = toplevel
+        self._environment = dict(environment)  # the git folder and work tree, for every git
         self._shallow: bool | None = None
+        # Blobs read so far, by id: the two revisions of a diff share nearly all their files,
+        # and an object's id names its content, so each is read from git once.
+        self._blobs: dict[str, bytes] = {}
 
     def close(self) -> None:
-        """Stop the persistent `git cat-file` process."""
-        self._repo.close()
+        """Stop GitPython's persistent `git cat-file` processes, if any."""
+        self._git.clear_cache()
 
     # -- revisions -------------------------------------------------------------------------
 
@@ -324,15 +354,17 @@ class Repository:
         return sorted(files, key=lambda file: file.path)
 
     def _read_blobs(self, blob_ids: list[str]) -> dict[str, bytes]:
-        """Every blob through ONE `git cat-file --batch`, all ids on its standard input."""
-        unique = list(dict.fromkeys(blob_ids))
-        if not unique:
-            return {}
-        status, out, err = self._run_with_input(
-            "".join(f"{blob_id}\n" for blob_id in unique).encode("ascii"), "cat-file", "--batch")
-        if status != 0:
-            raise GovcheckError(_git_failure("cat-file", err))
-        return _parse_batch(out, unique)
+        """Every blob through ONE `git cat-file --batch`, all ids on its standard input (those
+        not read before)."""
+        unique = [blob_id for blob_id in dict.fromkeys(blob_ids) if blob_id not in self._blobs]
+        if unique:
+            status, out, err = self._run_with_input(
+                "".join(f"{blob_id}\n" for blob_id in unique).encode("ascii"), "cat-file",
+                "--batch")
+            if status != 0:
+                raise GovcheckError(_git_failure("cat-file", err))
+            self._blobs.update(_parse_batch(out, unique))
+        return {blob_id: self._blobs[blob_id] for blob_id in blob_ids}
 
     def _read_worktree(self, pathspecs: list[str], wanted: _PathFilter) -> list[GitFile]:
         out = self._run("--literal-pathspecs", "ls-files", "-z", "--cached", "--others",
@@ -434,10 +466,11 @@ class Repository:
 
     def _run_with_input(self, data: bytes, *args: str) -> tuple[int, bytes, str]:
         """Run git with `data` on its standard input (never through a shell)."""
-        executable = str(self._repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+        executable = str(self._git.GIT_PYTHON_GIT_EXECUTABLE or "git")
         try:
             done = subprocess.run([executable, *args], input=data, capture_output=True,
-                                  cwd=self.toplevel, check=False)
+                                  cwd=self.toplevel, env={**os.environ, **self._environment},
+                                  check=False)
         except FileNotFoundError as error:
             raise GovcheckError(_NO_GIT) from error
         return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
@@ -446,9 +479,9 @@ class Repository:
         """Run git (never through a shell) in the top-level; (status, stdout, stderr)."""
         from git.exc import GitCommandNotFound
 
-        executable = str(self._repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+        executable = str(self._git.GIT_PYTHON_GIT_EXECUTABLE or "git")
         try:
-            status, out, err = self._repo.git.execute(
+            status, out, err = self._git.execute(
                 [executable, *args], with_extended_output=True, with_exceptions=False,
                 stdout_as_string=False, strip_newline_in_stdout=False, shell=False)
         except GitCommandNotFound as error:
@@ -527,13 +560,14 @@ def _split_nul(out: bytes) -> list[str]:
 
 
 def _parse_tree_listing(out: bytes) -> list[_TreeEntry]:
-    """`git ls-tree -z` records: `<mode> SP <type> SP <id> TAB <path>`."""
+    """`git ls-tree -z` records: `<mode> SP <type> SP <id> TAB <path>`. Decoded whole: the
+    separators are ASCII, so this is each path's os.fsdecode, without a call per path."""
     entries = []
-    for record in out.split(b"\0"):
+    for record in os.fsdecode(out).split("\0"):
         if record:
-            info, _, path = record.partition(b"\t")
-            mode, _, blob_id = info.decode("ascii").split(" ")
-            entries.append(_TreeEntry(os.fsdecode(path), mode, blob_id))
+            info, _, path = record.partition("\t")
+            mode, _, blob_id = info.split(" ")
+            entries.append(_TreeEntry(path, mode, blob_id))
     return entries
 
 

@@ -38,6 +38,7 @@ class Config:
     extends: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    headroom: float = 0.8     # share of an API rate limit that declared load may use (GOV019)
     raw: bytes = b""          # the file as read: part of what a cached run result depends on
 
     def locate(self, path: tuple[Any, ...]) -> Position:
@@ -64,25 +65,6 @@ class Config:
                 hint = schema.suggest(rule_id, known)
                 raise GovcheckError(f"unknown rule id '{rule_id}' under rules:{hint}; "
                                     "'govcheck rules' lists them", self.file, line, column)
-
-
-def find_config(start: Path) -> Path | None:
-    """govcheck.yaml in `start` or its parents, up to the repository root (a folder with .git)."""
-    for folder in [start, *start.parents]:
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-def project_root(start: Path) -> Path:
-    """The repository root above `start`, or `start` itself outside a repository."""
-    for folder in [start, *start.parents]:
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 def load_config(path: Path | None, root: Path, display: str | None = None) -> Config:
@@ -126,6 +108,7 @@ def parse_config(name: str, data: bytes, root: Path) -> Config:
     config.extends = list(values.get("extends", []))
     config.select = list(values.get("select", []))
     config.ignore = list(values.get("ignore", []))
+    config.headroom = values.get("headroom", config.headroom)
     return config
 
 

@@ -39,8 +39,17 @@ _FLOAT_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
 
 
+_NO_PATH_RESOLVERS: dict[object, object] = {}
+
+
 class _ComposeLoader(_BaseLoader):
     """Tags every untagged node by its style only; values are resolved by `_scalar`."""
+
+    # The composer calls these two hooks around every node, for path resolvers, which
+    # govcheck never registers. C builtins that do nothing spare a Python call per node
+    # (a tenth of the composing): dict.get(parent, index) and tuple() return without effect.
+    descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
@@ -122,6 +131,9 @@ def _tag_refused(tag: str) -> str:
 
 
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+_SCALAR = yaml.ScalarNode
+_SEQ_TAGS = (_CORE + "seq", _CORE + "oseq")
+_MAP_TAGS = (_CORE + "map", _CORE + "omap")
 
 
 def _core_schema(value: str) -> Any:
@@ -175,7 +187,7 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
         if self.record:
             self.positions.setdefault(path, _pos(node))
-        if node.__class__ is yaml.ScalarNode:
+        if node.__class__ is _SCALAR:
             tag = node.tag
             if tag == _STR:
                 return node.value
@@ -205,36 +217,67 @@ class _Converter:
         self.open.add(identity)
         try:
             if node.__class__ is yaml.SequenceNode:
-                self._check_collection_tag(node, "seq")
-                return [self.convert(item, path + (i,) if self.record else path, depth + 1,
-                                     via_alias) for i, item in enumerate(node.value)]
-            self._check_collection_tag(node, "map")
+                if node.tag not in _SEQ_TAGS:
+                    self.refused.append(_Refused(node, _tag_refused(node.tag)))
+                return self._sequence(node, path, depth, via_alias)
+            if node.tag not in _MAP_TAGS:
+                self.refused.append(_Refused(node, _tag_refused(node.tag)))
             assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, path, depth, via_alias)
         finally:
             self.open.discard(identity)
 
+    # The two loops below take a plain or quoted scalar in line, without a call: scalars are
+    # most of a manifest, and this walk is a third of a first run's parse. Anything else
+    # (tags, collections, recording positions) goes through `convert`, which says the same.
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path_, depth: int,
+                  via_alias: bool) -> list[Any]:
+        result: list[Any] = []
+        record = self.record
+        for index, item in enumerate(node.value):
+            if not record and item.__class__ is _SCALAR and item.tag == _STR:
+                result.append(item.value)
+            elif not record and item.__class__ is _SCALAR and item.tag == _PLAIN:
+                value = item.value
+                result.append(value if value and value[0] not in _MAYBE_NOT_STRING
+                              else _core_schema(value))
+            else:
+                result.append(self.convert(item, path + (index,) if record else path,
+                                           depth + 1, via_alias))
+        return result
+
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
                  via_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        record = self.record
         for key_node, value_node in node.value:
-            try:
-                key = _key(key_node)
-                if key in result:
-                    raise _Refused(key_node, _duplicate(node, key))
-            except _Refused as refused:
-                self.refused.append(refused)  # never last-one-wins: the first value stays
+            if key_node.__class__ is _SCALAR and (key_node.tag == _STR or (
+                    key_node.tag == _PLAIN and key_node.value != "<<")):
+                key: str = key_node.value
+            else:
+                try:
+                    key = _key(key_node)
+                except _Refused as refused:
+                    self.refused.append(refused)
+                    continue
+            if key in result:
+                # never last-one-wins: the first value stays
+                self.refused.append(_Refused(key_node, _duplicate(node, key)))
                 continue
-            child = path + (key,) if self.record else path
-            if self.record:
+            if record:
+                child = path + (key,)
                 self.key_positions[child] = _pos(key_node)
-            result[key] = self.convert(value_node, child, depth + 1, via_alias)
+                result[key] = self.convert(value_node, child, depth + 1, via_alias)
+            elif value_node.__class__ is _SCALAR and value_node.tag == _STR:
+                result[key] = value_node.value
+            elif value_node.__class__ is _SCALAR and value_node.tag == _PLAIN:
+                value = value_node.value
+                result[key] = (value if value and value[0] not in _MAYBE_NOT_STRING
+                               else _core_schema(value))
+            else:
+                result[key] = self.convert(value_node, path, depth + 1, via_alias)
         return result
-
-
-    def _check_collection_tag(self, node: yaml.Node, name: str) -> None:
-        if node.tag not in (_CORE + name, _CORE + "o" + name):
-            self.refused.append(_Refused(node, _tag_refused(node.tag)))
 
 
 def _duplicate(node: yaml.MappingNode, key: str) -> str:

@@ -71,8 +71,14 @@ def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
     `spec.datasets[].dataset` gives [(("spec", "datasets", 0, "dataset"), "lead"), ...].
     An absent value comes back as None at its path, so that callers can report it; an absent
     or empty list gives nothing for the steps below it."""
+    steps = _steps(pattern)
+    if not any(is_list for _, is_list in steps):   # a plain dotted path: one value
+        value = data
+        for key, _ in steps:
+            value = value.get(key) if isinstance(value, dict) else None
+        return [(_keys(pattern), value)]
     reached: list[tuple[Path_, Any]] = [((), data)]
-    for key, is_list in _steps(pattern):
+    for key, is_list in steps:
         following: list[tuple[Path_, Any]] = []
         for prefix, value in reached:
             child = value.get(key) if isinstance(value, dict) else None
@@ -88,6 +94,11 @@ def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
 def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
     return tuple((step[:-2], True) if step.endswith("[]") else (step, False)
                  for step in pattern.split("."))
+
+
+@cache
+def _keys(pattern: str) -> Path_:
+    return tuple(step for step, _ in _steps(pattern))
 
 
 def is_blank(value: Any) -> bool:

@@ -10,16 +10,13 @@ whose only findings are waived is `<skipped>`; findings below the fail-on level 
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from govcheck.model.findings import Finding
+from govcheck.outputs.escape import printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.rules.policy import Rule
 from govcheck.rules.report import CheckReport
-
-# Characters XML 1.0 cannot hold even escaped; a manifest's double-quoted YAML may contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def check_junit(report: CheckReport, options: FormatOptions) -> str:
@@ -60,7 +57,7 @@ def _rules_with_findings(report: CheckReport) -> list[tuple[str, str, list[Findi
 
 
 def _testcase(rule_id: str, title: str, findings: list[Finding], report: CheckReport) -> ET.Element:
-    case = ET.Element("testcase", {"classname": f"govcheck.{rule_id}", "name": _xml(title),
+    case = ET.Element("testcase", {"classname": _xml(f"govcheck.{rule_id}"), "name": _xml(title),
                                    "time": "0"})
     failing = [f for f in findings if f.counts and f.severity.rank >= report.fail_on.rank]
     accepted = [f for f in findings if not f.counts]
@@ -114,5 +111,7 @@ def _counts(cases: list[ET.Element]) -> dict[str, str]:
 
 
 def _xml(text: str) -> str:
-    """`text` without the characters XML cannot carry (ElementTree escapes the rest)."""
-    return _NOT_XML.sub("\ufffd", text)
+    """`text` on one line, with the characters XML 1.0 cannot hold even escaped (which a
+    manifest's double-quoted YAML may contain) and those of a non-UTF-8 file name shown as
+    `printable` shows them; ElementTree escapes the rest."""
+    return printable(text)

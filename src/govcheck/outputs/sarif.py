@@ -9,7 +9,6 @@ re-run and a moved line. Each command uploads under its own `automationDetails.i
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +17,7 @@ from urllib.parse import quote
 from govcheck import __version__
 from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document
 from govcheck.outputs.options import FormatOptions
 from govcheck.rules.baseline import PRUNE_COMMAND, BaselineEntry
 from govcheck.rules.policy import Rule
@@ -93,7 +93,7 @@ def diff_sarif(report: DiffReport, options: FormatOptions) -> str:
 
 def _dump(run: JSONObject) -> str:
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def _run(descriptors: list[JSONObject], results: list[JSONObject], category: str,
@@ -220,7 +220,8 @@ def _occurrences(hashes: list[str]) -> list[str]:
 
 
 def _sha256(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    # surrogateescape: a non-UTF-8 file name is hashed as the bytes it is on disk.
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # --- locations ---------------------------------------------------------------------------
@@ -228,11 +229,12 @@ def _sha256(*parts: str) -> str:
 
 def artifact_uri(path: str) -> str:
     """A repository-relative POSIX path as a relative URI reference: no leading `./`, and
-    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning."""
+    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning. A file name
+    that is not UTF-8 is encoded as its bytes on disk (`bad\\xff.yaml` is `bad%FF.yaml`)."""
     posix = path.replace("\\", "/")
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix, safe="/-._~!$&'()*+=@")
+    return quote(posix, safe="/-._~!$&'()*+=@", errors="surrogateescape")
 
 
 def _location(file: str, line: int, column: int, entity: str) -> JSONObject:

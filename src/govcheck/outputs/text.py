@@ -1,9 +1,11 @@
-"""Text, table and JSON output of `govcheck check`."""
+"""Text, table and JSON output of `govcheck check`.
+
+What a manifest or a file name says is shown through `printable`, so that it can neither
+forge a finding line nor reach the terminal as an escape sequence."""
 from __future__ import annotations
 
-import json
-
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document, printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.rules.baseline import PRUNE_COMMAND
 from govcheck.rules.report import CheckReport
@@ -26,9 +28,13 @@ def _severity(finding: Finding, options: FormatOptions) -> str:
 
 
 def finding_line(finding: Finding, options: FormatOptions) -> str:
-    entity = f" [{finding.entity}]" if finding.entity else ""
-    return (f"{finding.file}:{finding.line}:{finding.column}: {_severity(finding, options)} "
-            f"{finding.rule} {finding.message}{entity}{_mark(finding)}")
+    entity = f" [{printable(finding.entity)}]" if finding.entity else ""
+    return (f"{_place(finding)}: {_severity(finding, options)} "
+            f"{printable(finding.rule)} {printable(finding.message)}{entity}{_mark(finding)}")
+
+
+def _place(finding: Finding) -> str:
+    return f"{printable(finding.file)}:{finding.line}:{finding.column}"
 
 
 def summary_line(report: CheckReport) -> str:
@@ -57,14 +63,14 @@ def baseline_lines(report: CheckReport) -> list[str]:
         return []
     lines = []
     if outcome.expired and outcome.expires is not None:
-        lines.append(f"{outcome.file}: the baseline expired on {outcome.expires.isoformat()}: "
-                     "every finding it accepted is reported again")
+        lines.append(f"{printable(outcome.file)}: the baseline expired on "
+                     f"{outcome.expires.isoformat()}: every finding it accepted is reported again")
     if outcome.fixed:
         count = sum(entry.count for entry in outcome.fixed)
-        lines.append(f"{outcome.file}: {_plural(count, 'baselined finding')} no longer "
-                     f"occur{'s' if count == 1 else ''} (fixed); '{PRUNE_COMMAND}' removes "
+        lines.append(f"{printable(outcome.file)}: {_plural(count, 'baselined finding')} no "
+                     f"longer occur{'s' if count == 1 else ''} (fixed); '{PRUNE_COMMAND}' removes "
                      f"{'it' if count == 1 else 'them'} from the baseline:")
-        lines += [f"  fixed: {entry.describe()}" for entry in outcome.fixed]
+        lines += [f"  fixed: {printable(entry.describe())}" for entry in outcome.fixed]
     return lines
 
 
@@ -76,14 +82,39 @@ def check_text(report: CheckReport, options: FormatOptions) -> str:
 
 
 def check_table(report: CheckReport, options: FormatOptions) -> str:
-    rows = [[f"{f.file}:{f.line}:{f.column}", _severity(f, options) + _mark(f),
-             f.rule, f.entity, f.message] for f in _shown(report, options)]
+    """The findings grouped under their file, in columns that fit 100 characters:
+    line:column, severity, rule, the message (wrapped at word boundaries), the entity."""
+    shown = _shown(report, options)
+    lines = _finding_rows(shown, options)
     if options.quiet:
-        return fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) + "\n" \
-            if rows else ""
-    table = fitted_table(rows, ["location", "severity", "rule", "entity", "message"]) \
-        if rows else "no findings"
-    return "\n".join([f"{table}\n", summary_line(report), *baseline_lines(report)]) + "\n"
+        return "".join(f"{line}\n" for line in [*lines, *baseline_lines(report)])
+    return "\n".join([*(lines or ["no findings"]), "", summary_line(report),
+                      *baseline_lines(report)]) + "\n"
+
+
+def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
+    import textwrap
+
+    if not findings:
+        return []
+    cells = [(f"{f.line}:{f.column}", f.severity.value + _mark(f),
+              printable(f.rule), printable(f.entity)) for f in findings]
+    place, severity, rule, entity = (max(len(row[index]) for row in cells) for index in range(4))
+    entity = min(entity, 40)
+    message = max(30, TABLE_WIDTH - 2 - place - severity - rule - entity - 8)
+    lines: list[str] = []
+    current = None
+    for finding, (at, word, rule_id, subject) in zip(findings, cells):
+        if finding.file != current:
+            current = finding.file
+            lines.append(printable(finding.file))
+        wrapped = textwrap.wrap(printable(finding.message), message, break_long_words=False) or [""]
+        painted = _severity(finding, options) + word[len(finding.severity.value):]
+        lines.append(f"  {at:<{place}}  {painted}{' ' * (severity - len(word))}  "
+                     f"{rule_id:<{rule}}  {wrapped[0]:<{message}}  {subject}".rstrip())
+        indent = " " * (2 + place + 2 + severity + 2 + rule + 2)
+        lines += [f"{indent}{more}" for more in wrapped[1:]]
+    return lines
 
 
 TABLE_WIDTH = 100
@@ -119,4 +150,4 @@ def check_json(report: CheckReport, options: FormatOptions) -> str:
     }
     if report.baseline is not None:
         document["baseline"] = report.baseline.to_dict()
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)

@@ -120,6 +120,14 @@ def baseline_text(baseline: Baseline) -> str:
     return "\n".join([*lines, '  "entries": [', ",\n".join(entries), "  ]", "}"]) + "\n"
 
 
+def baseline_display(path: Path, root: Path) -> str:
+    """A baseline's name in messages: relative to the repository root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def write_baseline(path: Path, display: str, baseline: Baseline) -> None:
     """Write atomically: a reader sees the old file or the new one, never half of one."""
     temporary = path.with_name(f".{path.name}.govcheck-tmp")

@@ -10,13 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from govcheck.load.config import Config, waiver_problems
 from govcheck.load.documents import entity_key
 from govcheck.load.schema import dotted, suggest
 from govcheck.model import cycles as graph_cycles
-from govcheck.model.estate import Entity, Estate, expand, is_blank, is_todo, split_path, todos
+from govcheck.model.capacity import (
+    Rate,
+    SystemLoad,
+    distinct_numbers,
+    headroom_fraction,
+    number,
+    percent,
+    system_loads,
+)
+from govcheck.model.estate import (
+    Entity,
+    Estate,
+    expand,
+    is_blank,
+    is_todo,
+    split_path,
+    todos,
+)
 from govcheck.model.findings import Finding
 from govcheck.model.timing import cron_problem, parse_date, parse_duration
 from govcheck.rules.conditions import (
@@ -457,6 +475,33 @@ def distinct_functions(context: Context, params: Params) -> Iterator[Hit]:
             yield hit(entity, path, f"approvers come from {len(functions)} team function"
                                     f"{'' if len(functions) == 1 else 's'} ({named}); "
                                     f"at least {params['minimum']} must sign off")
+
+
+@primitive("api_capacity", {})
+def api_capacity(context: Context, params: Params) -> Iterator[Hit]:
+    """The peak load that integrations declare on a system's API stays within the configured
+    headroom of its rate limit; one hit per system, listing each integration's share. A
+    system without a rate limit is not judged here (GOV014 asks for one)."""
+    headroom = headroom_fraction(context.config.headroom)
+    for name, load in system_loads(context.estate, headroom).items():
+        system = context.estate.lookup("System", name)
+        if system is not None and system.valid and load.limit is not None \
+                and load.within is False:
+            yield hit(system, ("spec", "api", "rate_limit"), _over_capacity(load, load.limit))
+
+
+def _over_capacity(load: SystemLoad, limit: Rate) -> str:
+    def rate(per_second: Fraction) -> str:
+        return number(load.in_limit_unit(per_second))
+
+    total, allowed = distinct_numbers(load.in_limit_unit(load.per_second),
+                                      load.in_limit_unit(limit.per_second * load.headroom))
+    shares = ", ".join(f"{share.integration} {rate(share.per_second)} "
+                       f"({percent(share.per_second / limit.per_second)})"
+                       for share in load.shares)
+    return (f"declared peak API load of {total} requests per {limit.per} is over "
+            f"{percent(load.headroom)} of the rate limit of {limit.describe()} ({allowed}): "
+            f"{shares}")
 
 
 @primitive("todos", {"message": TEXT})

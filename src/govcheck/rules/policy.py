@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
+from govcheck.load.discover import folder_policy_files, policy_files
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
@@ -62,36 +62,6 @@ class Rule:
     example: str = ""
     checks: tuple[Check, ...] = field(default_factory=tuple)
     source: str = ""
-
-
-def builtin_policy_files() -> list[tuple[str, bytes]]:
-    folder = resources.files("govcheck.policies")
-    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
-                  if entry.name.endswith((".yaml", ".yml")))
-
-
-def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
-    """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not folder.is_dir():
-        raise GovcheckError(f"policy folder '{folder}' does not exist")
-    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [(_name(path, root), path.read_bytes()) for path in paths]
-
-
-def _name(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
-                 ) -> list[tuple[str, bytes]]:
-    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
-    files = builtin_policy_files()
-    for folder in extra_folders:
-        files.extend(folder_policy_files(folder, root))
-    return files
 
 
 def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:
@@ -162,7 +132,6 @@ def _fail(document: Document, path: tuple[Any, ...], message: str) -> NoReturn:
 
 PACK_GROUP = "govcheck.policies"
 PACK_CASES = "cases"
-POLICY_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -259,16 +228,24 @@ def pack_policy_files(pack: Pack, root: Path | None = None) -> list[tuple[str, b
     """A pack's rule files, its `cases/` left out. An installed pack's files are named
     `<NAME VERSION>/FILE`, so that its version is part of every name (and so of a cached
     run's key); a folder's are named like any policy folder's."""
-    paths = sorted(path for path in pack.folder.rglob("*")
-                   if path.suffix in POLICY_SUFFIXES and path.is_file()
-                   and path.relative_to(pack.folder).parts[0] != PACK_CASES)
-    if not paths:
+    files = []
+    for name, data in folder_policy_files(pack.folder):
+        relative = Path(name).relative_to(pack.folder)
+        if relative.parts[0] == PACK_CASES:
+            continue
+        files.append((f"<{pack.label}>/{relative.as_posix()}" if pack.distribution
+                      else _relative(Path(name), root), data))
+    if not files:
         raise GovcheckError(f"policy pack '{pack.name}' has no rule files (*.yaml) in "
                             f"{pack.folder}")
-    if not pack.distribution:
-        return [(_name(path, root), path.read_bytes()) for path in paths]
-    return [(f"<{pack.label}>/{path.relative_to(pack.folder).as_posix()}", path.read_bytes())
-            for path in paths]
+    return files
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 BUILT_IN = "built-in"

@@ -12,7 +12,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from govcheck.model.document import Path_, SchemaProblem
@@ -28,7 +28,9 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "a bool
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(f"{name}.json").read_text("utf-8")
+    # beside this module, as package data (importlib.resources would cost more to import
+    # than reading the schemas does)
+    text = (Path(__file__).parent / f"{name}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -36,11 +38,13 @@ def _read(name: str) -> dict[str, Any]:
 @cache
 def kind_schema(kind: str) -> dict[str, Any]:
     """The whole-document schema of one kind, self-contained (for editors and validation)."""
-    common = _read("common")["definitions"]
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind.lower()}.json",
+            "title": f"govcheck {kind}", **_document(kind),
+            "definitions": _read("common")["definitions"]}
+
+
+def _document(kind: str) -> dict[str, Any]:
     return {
-        "$schema": SCHEMA_DIALECT,
-        "$id": f"{SCHEMA_BASE}{kind.lower()}.json",
-        "title": f"govcheck {kind}",
         "type": "object",
         "required": ["apiVersion", "kind", "metadata", "spec"],
         "properties": {
@@ -51,7 +55,32 @@ def kind_schema(kind: str) -> dict[str, Any]:
         },
         "patternProperties": {"^x-": {}},
         "additionalProperties": False,
-        "definitions": common,
+    }
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    """Every kind in one schema, for a folder or a file that holds several kinds.
+
+    `kind` picks the kind's schema with if/then rather than oneOf: an editor then reports that
+    kind's own errors ("missing property owner"), not "matches none of the alternatives"."""
+    branches = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                 "then": {"$ref": f"#/definitions/{kind}"}} for kind in KINDS]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{SCHEMA_BASE}manifest.json",
+        "title": "govcheck manifest",
+        "description": f"A govcheck manifest: its kind is one of {', '.join(KINDS)}.",
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"enum": list(KINDS)},
+            "metadata": {"$ref": "#/definitions/metadata"},
+        },
+        "allOf": branches,
+        "definitions": {**_read("common")["definitions"],
+                        **{kind: _document(kind) for kind in KINDS}},
     }
 
 
@@ -99,9 +128,15 @@ def _describe(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def suggest(word: str, choices: Iterable[str], count: int = 1) -> str:
+    """" (did you mean 'x'?)" for the closest of `choices`, or up to `count` of them
+    (" (did you mean 'x', 'y' or 'z'?)"); "" when none is close."""
+    close = [f"'{match}'" for match in difflib.get_close_matches(word, list(choices), n=count,
+                                                                 cutoff=0.6)]
+    if not close:
+        return ""
+    listed = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+    return f" (did you mean {listed}?)"
 
 
 def _explain(error: Any) -> Iterator[SchemaProblem]:

@@ -17,6 +17,7 @@ from govcheck.model.estate import is_todo
 from govcheck.model.timing import parse_date
 
 Gate = Callable[[Any], bool]
+_SCALARS = (str, int, float, bool, type(None))
 _IGNORED = {"$schema", "$id", "title", "description", "default", "x-govcheck-rule", "x-message",
             "definitions"}
 _TYPES: dict[str, Callable[[Any], bool]] = {
@@ -35,12 +36,13 @@ class _Compiler:
     def __init__(self, root: dict[str, Any], todo_key: str | None = None) -> None:
         self.root = root
         self.refs: dict[tuple[str, bool], Gate] = {}
+        self.compiling: set[tuple[str, bool]] = set()
         self.todo_key = todo_key    # the root property under which a TODO value is allowed
         self.todo_ok = False        # compiling inside it: a TODO passes enum, pattern, format
 
     def compile(self, schema: Any) -> Gate:
         if schema is True or schema == {}:
-            return lambda value: True
+            return _accept_all
         if schema is False:
             return lambda value: False
         tests = [self._keyword(name, schema) for name in schema if name not in _IGNORED]
@@ -60,14 +62,17 @@ class _Compiler:
         return gate
 
     def _dollar_ref(self, ref: str, schema: dict[str, Any]) -> Gate:
-        key = (ref, self.todo_ok)
-        if key not in self.refs:
-            self.refs[key] = lambda value: False   # recursion guard while compiling
+        refs, key = self.refs, (ref, self.todo_ok)
+        if key in self.compiling:   # a schema that refers to itself: look it up when run
+            return lambda value: refs[key](value)
+        if key not in refs:
+            self.compiling.add(key)
             target: Any = self.root
             for part in ref.removeprefix("#/").split("/"):
                 target = target[part]
-            self.refs[key] = self.compile(target)
-        return lambda value: self.refs[key](value)
+            refs[key] = self.compile(target)
+            self.compiling.discard(key)
+        return refs[key]
 
     def _or_todo(self, gate: Gate) -> Gate:
         """Inside the TODO-tolerant part, a decision still to make passes (GOV020's)."""
@@ -80,6 +85,10 @@ class _Compiler:
         return lambda value: any(check(value) for check in checks)
 
     def _enum(self, options: list[Any], schema: dict[str, Any]) -> Gate:
+        if all(isinstance(option, _SCALARS) for option in options):
+            typed = frozenset((type(option), option) for option in options)
+            return self._or_todo(lambda value: isinstance(value, _SCALARS)
+                                 and (type(value), value) in typed)
         return self._or_todo(lambda value: any(value == o and type(value) is type(o)
                                                for o in options))
 
@@ -120,11 +129,19 @@ class _Compiler:
         return lambda value: not _TYPES["number"](value) or value <= bound
 
     def _required(self, names: list[str], schema: dict[str, Any]) -> Gate:
-        return lambda value: not isinstance(value, dict) or all(name in value for name in names)
+        wanted = frozenset(names)
+        return lambda value: not isinstance(value, dict) or wanted.issubset(value)
 
     def _items(self, item_schema: Any, schema: dict[str, Any]) -> Gate:
         item = self.compile(item_schema)
-        return lambda value: not isinstance(value, list) or all(item(entry) for entry in value)
+
+        def each(value: Any) -> bool:
+            if isinstance(value, list):
+                for entry in value:
+                    if not item(entry):
+                        return False
+            return True
+        return each
 
     def _propertyNames(self, name_schema: Any, schema: dict[str, Any]) -> Gate:
         name = self.compile(name_schema)
@@ -144,30 +161,33 @@ class _Compiler:
             all(other in value for other in needs[key]) for key in value if key in needs)
 
     def _properties(self, properties: dict[str, Any], schema: dict[str, Any]) -> Gate:
-        known = {key: self._property(key, sub, schema) for key, sub in properties.items()}
-        patterns = [(re.compile(p).search, self.compile(sub))
+        patterns = [(_matcher(p), self.compile(sub))
                     for p, sub in schema.get("patternProperties", {}).items()]
         extra = schema.get("additionalProperties", True)
         other = self.compile(extra) if isinstance(extra, dict) else (lambda value: bool(extra))
+
+        def gate_of(key: str, gate: Gate | None) -> Gate:
+            """What a value under `key` must pass: its property's schema and every
+            matching pattern's, or additionalProperties when neither names it."""
+            tests = [sub for matches, sub in patterns if matches(key)]
+            if gate is None and not tests:
+                return other
+            return _all([test for test in ([gate] if gate else []) + tests
+                         if test is not _accept_all])
+
+        # A known key's gate is worked out once; only other keys are matched each time.
+        plans = {key: gate_of(key, self._property(key, sub, schema))
+                 for key, sub in properties.items()}
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
                 return True
             for key, item in value.items():
-                gate = known.get(key)
-                if gate is not None and not gate(item):
-                    return False
-                matched = False
-                for search, sub in patterns:
-                    if search(key):
-                        matched = True
-                        if not sub(item):
-                            return False
-                if gate is None and not matched and not other(item):
+                gate = plans.get(key)
+                if not (gate or gate_of(key, None))(item):
                     return False
             return True
         return check
-
 
     def _property(self, key: str, sub: Any, schema: dict[str, Any]) -> Gate:
         if schema is not self.root or key != self.todo_key:
@@ -179,16 +199,34 @@ class _Compiler:
             self.todo_ok = False
 
 
+def _matcher(pattern: str) -> Callable[[str], object]:
+    """A key test for a patternProperties pattern: `^x-` is a prefix, no regex needed."""
+    if re.fullmatch(r"\^[\w-]+", pattern):
+        prefix = pattern[1:]
+        return lambda key: key.startswith(prefix)
+    return re.compile(pattern).search
+
+
+def _accept_all(value: Any) -> bool:
+    return True
+
+
 def _all(tests: list[Gate]) -> Gate:
     """One gate from several, without a generator per call for the common small cases."""
     if not tests:
-        return lambda value: True
+        return _accept_all
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:
         first, second = tests
         return lambda value: first(value) and second(value)
-    return lambda value: all(test(value) for test in tests)
+
+    def every(value: Any) -> bool:
+        for test in tests:
+            if not test(value):
+                return False
+        return True
+    return every
 
 
 def compile_gate(schema: dict[str, Any], todo_key: str | None = None) -> Gate:
