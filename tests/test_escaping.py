@@ -29,6 +29,7 @@ from govcheck.outputs.annotations import check_step_summary, diff_step_summary
 from govcheck.outputs.escape import json_document, printable
 from govcheck.rules.policy import Rule
 from govcheck.rules.report import CheckReport
+from govcheck.views.graph import mermaid_text
 
 GOVCHECK = str(Path(sys.executable).parent / "govcheck")
 BASE = yaml.safe_load((Path(__file__).parent / "rules" / "_base.yaml").read_text("utf-8"))
@@ -275,3 +276,36 @@ def test_diff_writes_a_non_utf8_file_name_in_every_format(tmp_path: Path,
     formats = {name: file for name, file in REPORTS.items() if name != "junit"}
     result = run(["diff", "HEAD~1..HEAD", *report_options(formats)], repo.path)
     assert_every_format_shows_the_name(result, repo.path, formats)
+
+
+def test_the_step_summary_of_a_hostile_estate_renders_only_its_own_markup(tmp_path: Path) -> None:
+    """End to end: a system's title and a file's name try to close the map's fence, add a
+    cell, link, show an image and mention someone; the job summary GitHub renders has the
+    findings table, with five cells a row, and the map, and nothing else."""
+    (tmp_path / ".git").mkdir()
+    title = ("Web\\n```\\n[x](http://evil.example) <img src=x> | cell | jane@evil.example "
+             "@team\\n```")
+    website = "ecosystem/systems/website.yaml"
+    files = {**BASE["files"],
+             website: BASE["files"][website].replace("name: website",
+                                                     f'name: website\n  title: "{title}"'),
+             "ecosystem/x](http:evil.example) | y `z` <b>.yaml": "kind: [unclosed\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, "utf-8")
+    summary = tmp_path / "summary.md"
+    environment = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}
+    result = subprocess.run([GOVCHECK, "check", "--as-of", "2026-11-23"], cwd=tmp_path,
+                            env=environment, capture_output=True, text=True, check=False,
+                            timeout=120)
+    assert result.returncode == 1, result.stderr
+    found = elements(summary.read_text("utf-8"))
+    assert "<a>" not in found and "<img>" not in found and "<b>" not in found
+    assert found.count("<pre>") == 1                     # the map, still one block
+    rows = "".join(found).split("<tr>")[2:]               # after the header row
+    assert rows and all(row.count("<td>") == 5 for row in rows)
+    assert "x](http:evil.example) | y `z` <b>.yaml" in rendered_text(summary.read_text("utf-8"))
+
+
+def test_a_map_label_stays_on_its_line() -> None:
+    assert mermaid_text('Web\n```\r\x1b"`#') == "Web#10;#96;#96;#96;#13;#27;#quot;#96;#35;"

@@ -305,7 +305,8 @@ def test_the_real_mermaid_parser_reads_the_same_graph(example_mermaid: str,
                     reason="the real Mermaid parser needs node and GOVCHECK_MERMAID_DIR naming a "
                            "folder with `npm install mermaid@11 jsdom`")
 def test_the_real_mermaid_parser_accepts_awkward_names(tmp_path: Path) -> None:
-    nodes = (Node("end", 'Say "hi" <b>[x]</b> #1; {y} (z) |w|', "crm", ("lead",), "error"),
+    nodes = (Node("end", 'Say "hi" <b>[x]</b> #1; {y} (z) |w| `md` a\nbreak\x1b', "crm",
+                  ("lead",), "error"),
              Node("a-b", "graph", "marketing-automation", flag="warning"))
     edges = (Edge("x", "end", "a-b", ('lead "quoted"',), "manual", "", True, "error"),)
     diagram_file = tmp_path / "odd.mmd"

@@ -5,6 +5,7 @@ Each command is a module of this package, imported only when it runs (fast start
 table below names, for each, the function that imports it."""
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,11 @@ def _schema() -> click.Command:
     return schema
 
 
+def _site() -> click.Command:
+    from govcheck.cli.site import site
+    return site
+
+
 # Every command, and its one-line description for `govcheck --help` (kept here so that the
 # list needs no command imported, and never cut mid-word).
 COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
@@ -91,6 +97,7 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
     "rules": (_rules, "List the rules, or test them against their cases."),
     "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
     "show": (_show, "Everything the estate says about one entity."),
+    "site": (_site, "The estate as a static web site that works offline."),
 }
 
 
@@ -199,6 +206,16 @@ def _bug(error: BaseException) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
+def _full_disk(error: OSError) -> NoReturn:
+    """No room left to write (a command's output onto a full disk) is not a bug: one line,
+    exit 2. Standard output goes nowhere from here, or the flush at exit would fail again."""
+    from govcheck.outputs.publish import discard_stdout
+
+    discard_stdout()
+    click.echo(f"govcheck: error: cannot write: {error.strerror}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line on stderr for anything that stops govcheck doing its job."""
     try:
@@ -225,6 +242,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _bug(error)
+        _full_disk(error)
     except Exception as error:  # noqa: BLE001 - the one place that turns bugs into a message
         _bug(error)
     sys.exit(EXIT_OK)

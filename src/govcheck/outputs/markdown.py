@@ -28,9 +28,10 @@ DEFAULT_MAX_ROWS = 500
 # are escaped, and are common in prose and file names. `@` is the exception: GitHub links an
 # e-mail address or mentions a login whatever the escaping, so it is followed by a WORD
 # JOINER (invisible) instead.
-_HARMLESS = set(",;?\"'%=/()")
-_ESCAPES = {char: "\\" + char for char in string.punctuation if char not in _HARMLESS} | {
-    "@": "@&#8288;"}
+_HARMLESS = ",;?\"'%=/()"
+_SYNTAX_CHARACTERS = "".join(char for char in string.punctuation if char not in _HARMLESS + "@")
+_SYNTAX = re.compile(f"[{re.escape(_SYNTAX_CHARACTERS)}]")
+_AT = "@&#8288;"
 _LEADING_SPACES = re.compile("^ +")
 
 
@@ -38,7 +39,9 @@ def escape(text: str) -> str:
     """`text` as Markdown that renders as exactly that text, on one line (control characters
     shown as `printable` shows them), wherever inline Markdown goes: a paragraph, a list item,
     a table cell."""
-    escaped = "".join(_ESCAPES.get(char, char) for char in printable(text))
+    escaped = _SYNTAX.sub(r"\\\g<0>", printable(text)).replace("@", _AT)
+    if not escaped.startswith(" "):
+        return escaped
     # Four leading spaces at the start of a line would make a code block.
     return _LEADING_SPACES.sub(lambda spaces: "&#32;" * len(spaces.group()), escaped)
 
@@ -49,7 +52,8 @@ def code(text: str, cell: bool = False) -> str:
     shown = printable(text)
     if not shown:
         return ""
-    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    longest = max(map(len, re.findall("`+", shown))) if "`" in shown else 0
+    fence = "`" * (longest + 1)
     padding = " " if shown.startswith("`") or shown.endswith("`") else ""
     body = shown.replace("|", "\\|") if cell else shown
     return f"{fence}{padding}{body}{padding}{fence}"

@@ -98,13 +98,13 @@ def write_stdout(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        _discard_stdout()
+        discard_stdout()
     except OSError as error:
-        _discard_stdout()
+        discard_stdout()
         raise GovcheckError(f"cannot write to standard output: {error.strerror}") from None
 
 
-def _discard_stdout() -> None:
+def discard_stdout() -> None:
     """Point standard output at /dev/null, so that the flush at exit, which would fail in the
     same way, has nowhere to fail."""
     try:

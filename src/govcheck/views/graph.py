@@ -172,9 +172,16 @@ MERMAID_ARROWS = {"real-time": ("==>", "<==>"), "scheduled": ("-.->", "<-.->"),
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: quotes and angle brackets as entity codes."""
-    replacements = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
-    return "".join(replacements.get(char, char) for char in text)
+    """Text safe inside a quoted Mermaid label: quotes and angle brackets as entity codes, and
+    so are backticks (a Markdown string to Mermaid) and control characters: a line break
+    would let a title end the ```mermaid fence of a job summary and write Markdown of its own."""
+    replacements = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;"}
+    return "".join(replacements.get(char) or (f"#{ord(char)};" if _is_control(char) else char)
+                   for char in text)
+
+
+def _is_control(char: str) -> bool:
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F or char in "\u2028\u2029"
 
 
 def mermaid_ids(names: Iterable[str], prefix: str) -> dict[str, str]:
