@@ -80,6 +80,10 @@ def test_the_imported_manifests_pass_the_schema_and_their_findings_are_the_work_
     assert checked.returncode == 1
     assert rules_of(checked) == {"GOV020", "GOV013"}   # never GOV000, nor a dangling reference
     assert json.loads(checked.stdout)["summary"]["error"] == 11
+    # the map groups the systems whose category is still TODO, whatever each TODO says
+    drawn = run(["graph", "--as-of", AS_OF], repo).stdout
+    assert '  subgraph cat_undecided["Category undecided (TODO)"]' in drawn
+    assert drawn.count("subgraph ") == 2          # undecided, and website
 
 
 def test_an_import_never_overwrites(repo: Path) -> None:
