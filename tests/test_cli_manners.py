@@ -54,9 +54,9 @@ def test_colour_switches(tmp_path: Path, args: list[str], env: dict[str, str],
 
 
 @pytest.mark.parametrize(("args", "stderr"), [
-    (["chek"], "govcheck: error: no such command 'chek' (did you mean 'check'?); one of check, "
-               "codeowners, diff, explain, graph, impact, init, rules, schema, show, site "
-               "(see 'govcheck --help')\n"),
+    (["chek"], "govcheck: error: no such command 'chek' (did you mean 'check'?); one of "
+               "baseline, check, codeowners, diff, explain, graph, impact, import, init, rules, "
+               "schema, show, site (see 'govcheck --help')\n"),
     (["check", "--formt", "json"], "govcheck: error: No such option '--formt'. (Did you mean one "
                                    "of: '--format', '--report'?) (see 'govcheck check --help')\n"),
     (["check", "--fail-on", "fatal"],
@@ -74,8 +74,8 @@ def test_top_level_help_lines_are_whole_sentences(tmp_path: Path) -> None:
     result = run(["--help"], tmp_path)
     commands = result.stdout.split("Commands:\n")[1].splitlines()
     assert [line.split()[0] for line in commands] == [
-        "check", "codeowners", "diff", "explain", "graph", "impact", "init", "rules", "schema",
-        "show", "site"]
+        "baseline", "check", "codeowners", "diff", "explain", "graph", "impact", "import", "init",
+        "rules", "schema", "show", "site"]
     assert all(line.endswith(".") and "..." not in line for line in commands)
 
 

@@ -14,7 +14,7 @@ import sysconfig
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ALL_RULES = [f"GOV{n:03d}" for n in range(20)]
+ALL_RULES = [f"GOV{n:03d}" for n in range(21)]
 
 
 def _copy_project(target: Path) -> Path:

@@ -178,3 +178,27 @@ def test_a_bad_option_value_gets_the_command_lines_message(estate: Path) -> None
                             cwd=estate, capture_output=True, text=True, check=False, timeout=120)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "govcheck: error: --as-of 'tomorrow' is not a date (YYYY-MM-DD)\n"
+
+
+def test_a_repeat_run_applies_the_baseline_as_the_full_run_does(estate: Path) -> None:
+    """The memo keeps the findings before the baseline, the baseline file and the rules that
+    did not run; the repeat run reads the baseline as it is now (an edit to it counts)."""
+    (estate / "govcheck.yaml").write_text("ignore: [GOV012]\n")
+    assert govcheck(["baseline", "--as-of", AS_OF], estate)[0] == 0
+    first = govcheck(["check", "--as-of", AS_OF], estate)
+    again = govcheck(["check", "--as-of", AS_OF], estate)
+    assert first[:2] == again[:2] == (0, "0 errors, 0 warnings, 0 info (1 baselined) in 71 "
+                                         "entities from 61 files (as of 2027-01-15)\n")
+    assert not HEAVY & again[2]
+    baseline = estate / ".govcheck-baseline.json"
+    baseline.write_text(baseline.read_text().replace('"GOV004"', '"GOV012"'))
+    edited = govcheck(["check", "--as-of", AS_OF], estate)
+    cold = govcheck(["check", "--as-of", AS_OF, "--no-cache"], estate)
+    assert edited[:2] == cold[:2]
+    assert edited[0] == 1 and "GOV004" in edited[1]
+    assert not HEAVY & edited[2]
+    # an entry of a rule that did not run is never reported fixed, remembered or not
+    assert "fixed" not in edited[1]
+    baseline.write_text("{ not json")
+    broken = govcheck(["check", "--as-of", AS_OF], estate)
+    assert broken[0] == 2 and "click" in broken[2]   # the full command reports it

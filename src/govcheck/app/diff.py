@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from govcheck.changes.detect import (
+    BaselineSide,
     ConfigSide,
+    diff_baseline,
     diff_config,
     diff_estates,
 )
@@ -47,6 +49,8 @@ from govcheck.load.cache import ParseCache, cache_folder
 from govcheck.load.config import Config, parse_config
 from govcheck.load.discover import CONFIG_NAME, SourceFile, find_config
 from govcheck.model.estate import Estate
+from govcheck.rules.baseline import parse_baseline
+from govcheck.rules.policy import is_folder_pack
 
 ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
 
@@ -75,6 +79,7 @@ class Snapshot:
     config: Config
     manifests: list[GitFile]
     policy_files: dict[str, str]  # path → blob id (or the content, from the working tree)
+    baseline: BaselineSide
     estate: Estate = field(default_factory=Estate)
 
 
@@ -93,6 +98,7 @@ def run_diff(options: DiffOptions, cwd: Path,
         detected = diff_config(ConfigSide(base.config, base.policy_files),
                                ConfigSide(head.config, head.policy_files))
         detected += diff_estates(base.estate, head.estate)
+        detected += diff_baseline(base.baseline, head.baseline)
         evidence = gather_evidence(options, repository, revisions, base, environ)
     finally:
         repository.close()
@@ -163,11 +169,22 @@ def read_snapshot(repository: Repository, revision: Revision, config_path: str) 
     folder = posixpath.dirname(config_path)
     ecosystem = _inside(folder, config.ecosystem)
     manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES)
-    policy_folders = [_inside(folder, policy) for policy in config.policies]
+    # Policy folders and the packs kept in the repository: every file of them is governance.
+    policy_folders = [_inside(folder, policy) for policy in
+                      [*config.policies, *filter(is_folder_pack, config.extends)]]
     policies = repository.read_files(revision, policy_folders, ANY_SUFFIX) if policy_folders else []
     fingerprints = {file.path: file.blob_id or (file.data or b"").decode("utf-8", "replace")
                     for file in policies}
-    return Snapshot(config, manifests, fingerprints)
+    return Snapshot(config, manifests, fingerprints,
+                    _read_baseline(repository, revision, _inside(folder, config.baseline)))
+
+
+def _read_baseline(repository: Repository, revision: Revision, path: str) -> BaselineSide:
+    """The revision's baseline file; a corrupt one stops the run as `check` would."""
+    found = repository.read_files(revision, [], extra_paths=[path])
+    if not found or found[0].data is None:
+        return BaselineSide(None, path)
+    return BaselineSide(parse_baseline(found[0].data, path), path)
 
 
 def _estate(files: Sequence[GitFile], cache: ParseCache) -> Estate:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from govcheck.load.config import Config, load_config
 from govcheck.load.discover import SourceFile, discover, policy_files
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
-from govcheck.rules.policy import Rule, rules_from
+from govcheck.rules.baseline import Baseline, baseline_display, read_baseline
+from govcheck.rules.policy import Pack, Rule, pack_policy_files, resolve_pack, rules_from
+from govcheck.rules.selection import Selection, check_selectors, selection_of
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,54 @@ class Project:
         return [self.config.root / folder for folder in self.config.policies]
 
     @functools.cached_property
+    def packs(self) -> list[Pack]:
+        """The policy packs govcheck.yaml `extends`; a pack that cannot be found is an error
+        at its entry in govcheck.yaml."""
+        packs = []
+        for index, name in enumerate(self.config.extends):
+            try:
+                packs.append(resolve_pack(name, self.config.root))
+            except GovcheckError as error:
+                line, column = self.config.locate(("extends", index))
+                raise GovcheckError(error.message, self.config.file, line, column) from None
+        return packs
+
+    @functools.cached_property
     def policy_files(self) -> list[tuple[str, bytes]]:
         """The policy files, read once: the rules and a cached run's key both need them."""
-        return policy_files(self.policy_folders(), self.root)
+        files = policy_files(self.policy_folders(), self.root)
+        for pack in self.packs:
+            files.extend(pack_policy_files(pack, self.root))
+        return files
 
     def rules(self) -> dict[str, Rule]:
         rules = rules_from(self.policy_files)
         self.config.check_rule_ids(frozenset(rules))
+        check_selectors(self.config, rules)
         return rules
+
+    def selection(self, rules: dict[str, Rule], select: Sequence[str] = (),
+                  ignore: Sequence[str] = ()) -> Selection:
+        """The rules that run: govcheck.yaml's `select`/`ignore` with the command line's."""
+        check_selectors(self.config, rules, select, ignore)
+        return selection_of(self.config, select, ignore)
+
+    def baseline_file(self, option: str | None = None) -> tuple[Path, str]:
+        """The baseline's path and its name in messages: --baseline, else govcheck.yaml's
+        `baseline:` (default .govcheck-baseline.json beside govcheck.yaml)."""
+        path = Path(option) if option is not None else self.config.root / self.config.baseline
+        return path, baseline_display(path, self.root)
+
+    def read_baseline(self, option: str | None = None) -> tuple[Baseline | None, str]:
+        """The baseline in force, or None when there is none: a missing default or configured
+        file is no baseline yet, a missing --baseline FILE is a mistake (exit 2)."""
+        path, display = self.baseline_file(option)
+        if not path.exists():
+            if option is not None:
+                raise GovcheckError(f"baseline file '{option}' does not exist "
+                                    "('govcheck baseline' writes one)")
+            return None, display
+        return read_baseline(path, display), display
 
 
 def open_project(cwd: Path, config_option: str | None = None) -> Project:

@@ -1,7 +1,8 @@
 """A check answered from the last run's result, when nothing it depends on has changed.
 
 `run_check` remembers each result under a key over every input: the as-of date, govcheck.yaml's
-bytes, the policy files, the manifests and govcheck's own code. Answering from that memo needs
+bytes, the policy files, the manifests and govcheck's own code. The baseline is applied after,
+as the full run applies it: the memo names its file and the rules that did not run. Answering from that memo needs
 only those bytes, so this module finds and reads them without parsing anything: no YAML, no
 schemas, no rules. The memo records where its run found its inputs (the config file, the
 manifest folder, the policy folders); they follow from the config's bytes, which the key
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from govcheck.load.cache import RunMemo, cache_folder
 from govcheck.load.discover import SourceFile, discover, find_config, policy_files, project_root
 from govcheck.model.document import LoadProblem
 from govcheck.model.findings import Severity
+from govcheck.rules.baseline import apply_baseline, baseline_display, read_baseline
 from govcheck.rules.report import CheckReport
 
 
@@ -121,7 +123,30 @@ def remembered_report(cwd: Path, config_option: str | None, path: str | None, as
     except (GovcheckError, OSError):
         return None
     remembered = memo.get(run_key(as_of, inputs.config_name, raw, policies, sources, problems))
-    if remembered is None:
+    if remembered is None or stored is None:
         return None
     findings, entities, files = remembered
-    return CheckReport(tuple(findings), {}, as_of, entities, files, fail_on)
+    report = CheckReport(tuple(findings), {}, as_of, entities, files, fail_on)
+    return with_baseline(report, stored, place.root, as_of)
+
+
+def with_baseline(report: CheckReport, stored: dict[str, Any], root: Path,
+                  as_of: dt.date) -> CheckReport | None:
+    """The remembered findings with the baseline applied as the full run applies it: the
+    baseline file and the rules that did not run are what that run stored. None (run in
+    full) for a memo without them, or a baseline the full command must report on."""
+    path, not_run = stored.get("baseline"), stored.get("not_run")
+    if not isinstance(path, str) or not isinstance(not_run, list):
+        return None
+    file = Path(path)
+    if not file.exists():
+        return report
+    display = baseline_display(file, root)
+    try:
+        baseline = read_baseline(file, display)
+    except GovcheckError:
+        return None
+    skipped = frozenset(rule for rule in not_run if isinstance(rule, str))
+    findings, outcome = apply_baseline(report.findings, baseline, display, as_of,
+                                       lambda rule: rule not in skipped)
+    return replace(report, findings=tuple(findings), baseline=outcome)

@@ -19,6 +19,7 @@ Decisions beyond the contract's table (documented in docs and the closing note):
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,12 @@ from govcheck.load.discover import CONFIG_NAME
 from govcheck.model.document import Path_
 from govcheck.model.estate import Entity, Estate
 from govcheck.model.timing import Cadence, cadence_of
+from govcheck.rules.baseline import Baseline, BaselineEntry
 
 BREAKING, MAJOR, MINOR = ChangeClass.BREAKING, ChangeClass.MAJOR, ChangeClass.MINOR
+NONE = ChangeClass.NONE
 CONFIG_ENTITY = "config"
+BASELINE_ENTITY = "baseline"
 
 ADDED_CLASS = {"Dataset": MINOR, "Integration": MAJOR, "System": MINOR, "Team": MINOR,
                "Person": MINOR}
@@ -558,3 +562,56 @@ def _policy_file_changes(before: Mapping[str, str],
         what = "removed" if path not in after else "added" if path not in before else "changed"
         yield Change("config.changed", MAJOR, CONFIG_ENTITY, f"policy file {what}",
                              path, 1)
+
+
+# -- the baseline ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BaselineSide:
+    """One revision's baseline file (None when it has none) and its path."""
+
+    baseline: Baseline | None
+    file: str
+
+
+def diff_baseline(base: BaselineSide, head: BaselineSide) -> list[Change]:
+    """Accepting a finding as it is is a governance decision: every entry added to the
+    baseline (or an occurrence more of one) is `baseline.entries.added`, for the governance
+    approvers; a fixed finding leaving it is `baseline.entries.removed`, for nobody. An
+    expiry moved later or dropped accepts for longer: `baseline.expires.changed`."""
+    before = base.baseline.counts() if base.baseline else {}
+    after = head.baseline.counts() if head.baseline else {}
+    changes = [_entry_change(entry, entry.count - before.get(entry.identity, 0), "added", MAJOR,
+                             head.file)
+               for entry in (head.baseline.entries if head.baseline else ())
+               if entry.count > before.get(entry.identity, 0)]
+    changes += [_entry_change(entry, entry.count - after.get(entry.identity, 0), "removed", NONE,
+                              head.file if head.baseline else base.file)
+                for entry in (base.baseline.entries if base.baseline else ())
+                if entry.count > after.get(entry.identity, 0)]
+    return changes + list(_expiry_change(base, head))
+
+
+def _entry_change(entry: BaselineEntry, delta: int, how: str, change_class: ChangeClass,
+                  file: str) -> Change:
+    times = f" ({delta} occurrences)" if delta > 1 else ""
+    verb = "accepted into" if how == "added" else "removed from"
+    line = entry.line if how == "added" else 1
+    return Change(f"baseline.entries.{how}", change_class, BASELINE_ENTITY,
+                  f"{entry.rule} on {entry.entity}{times} {verb} the baseline: {entry.message}",
+                  file, line)
+
+
+def _expiry_change(base: BaselineSide, head: BaselineSide) -> Iterator[Change]:
+    if base.baseline is None or head.baseline is None:
+        return
+    before, after = base.baseline.expires, head.baseline.expires
+    if before == after:
+        return
+    longer = after is None or (before is not None and after > before)
+    yield Change("baseline.expires.changed", MAJOR if longer else NONE, BASELINE_ENTITY,
+                 f"baseline expiry {_expiry(before)} -> {_expiry(after)}", head.file, 1)
+
+
+def _expiry(date: dt.date | None) -> str:
+    return date.isoformat() if date is not None else "none"

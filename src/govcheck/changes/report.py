@@ -16,16 +16,18 @@ class ChangeClass(str, enum.Enum):
     BREAKING = "breaking"
     MAJOR = "major"
     MINOR = "minor"
+    NONE = "none"           # needs nobody's sign-off: a fixed finding leaving the baseline
 
     def __str__(self) -> str:
         return self.value
 
     @property
     def rank(self) -> int:
-        return {"breaking": 3, "major": 2, "minor": 1}[self.value]
+        return {"breaking": 3, "major": 2, "minor": 1, "none": 0}[self.value]
 
 
 CHANGE_CLASSES = tuple(ChangeClass)      # most severe first
+FAIL_ON_CLASSES = CHANGE_CLASSES[:-1]    # --fail-on none would fail on everything
 FAIL_ON_UNSIGNED = "unsigned"            # --fail-on's default: only a missing sign-off fails
 
 
@@ -104,7 +106,7 @@ class Change:
 
     type: str                       # e.g. "dataset.field.removed"
     change_class: ChangeClass
-    entity: str                     # kind/name, or "config"
+    entity: str                     # kind/name, "config" or "baseline"
     detail: str
     file: str                       # in HEAD, or in BASE for removals
     line: int
@@ -151,9 +153,11 @@ class DiffReport:
         return [approval for approval in self.evidence if not approval.counts]
 
     def summary(self) -> dict[str, int]:
-        counts = {change_class.value: 0 for change_class in ChangeClass}
+        # `none` is counted only when there is one: most diffs have none.
+        counts = {change_class.value: 0 for change_class in FAIL_ON_CLASSES}
         for change in self.changes:
-            counts[change.change_class.value] += 1
+            value = change.change_class.value
+            counts[value] = counts.get(value, 0) + 1
         unsatisfied = sum(1 for change in self.changes for r in change.requires if not r.satisfied)
         return {"changes": len(self.changes), **counts, "unsatisfied": unsatisfied}
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from govcheck.changes.detect import carried_datasets
-from govcheck.changes.report import Approval, Change, NotCounted, Requirement
+from govcheck.changes.report import Approval, Change, ChangeClass, NotCounted, Requirement
 from govcheck.errors import GovcheckError
 from govcheck.integrations.git import Commit, Signature, Tag
 from govcheck.integrations.github import Review, latest_approvals
@@ -237,6 +237,19 @@ def _team_members(resolver: SignoffResolver, change: Change) -> Iterator[Signoff
                        governance.people | team.people)
 
 
+def _nobody(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
+    """A fixed finding leaving the baseline needs no sign-off."""
+    yield from ()
+
+
+def _governance_unless_shorter(resolver: SignoffResolver,
+                               change: Change) -> Iterator[SignoffGroup]:
+    """A baseline that accepts for longer is the governance approvers' call; a sooner
+    expiry needs nobody."""
+    if change.change_class is not ChangeClass.NONE:
+        yield resolver.governance()
+
+
 _RULES: dict[str, Rule] = {
     "dataset.added": _dataset_added,
     "dataset.removed": _dataset_removed,
@@ -272,6 +285,9 @@ _RULES: dict[str, Rule] = {
     "person.removed": _governance,
     "person.identity.changed": _governance,
     "config.changed": _governance,
+    "baseline.entries.added": _governance,
+    "baseline.entries.removed": _nobody,
+    "baseline.expires.changed": _governance_unless_shorter,
 }
 
 

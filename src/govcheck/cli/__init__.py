@@ -8,12 +8,18 @@ from __future__ import annotations
 import errno
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from govcheck import __version__
 from govcheck.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, GovcheckError
+
+
+def _baseline() -> click.Command:
+    from govcheck.cli.baseline import baseline
+    return baseline
 
 
 def _check() -> click.Command:
@@ -46,6 +52,11 @@ def _impact() -> click.Command:
     return impact
 
 
+def _import() -> click.Command:
+    from govcheck.cli.import_ import import_command
+    return import_command
+
+
 def _init() -> click.Command:
     from govcheck.cli.init import init
     return init
@@ -74,12 +85,14 @@ def _site() -> click.Command:
 # Every command, and its one-line description for `govcheck --help` (kept here so that the
 # list needs no command imported, and never cut mid-word).
 COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
+    "baseline": (_baseline, "Accept today's findings: check then fails only on new ones."),
     "check": (_check, "Check the manifests against the rules."),
     "codeowners": (_codeowners, "Print, write or check CODEOWNERS from the manifests."),
     "diff": (_diff, "Classify governance changes between revisions; check sign-off."),
     "explain": (_explain, "Show a rule's rationale, remediation and an example."),
     "graph": (_graph, "The ecosystem map: Mermaid, Markdown or Graphviz DOT."),
     "impact": (_impact, "What an outage or a replacement of a system touches."),
+    "import": (_import, "Write manifests from a Backstage catalog, CSV or data contracts."),
     "init": (_init, "Write a small, valid starter ecosystem."),
     "rules": (_rules, "List the rules, or test them against their cases."),
     "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
@@ -116,6 +129,19 @@ class Commands(click.Group):
             formatter.write_dl([(name, help_text) for name, (_, help_text) in
                                 sorted(COMMANDS.items())])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`--version` before any command prints and exits; `-v` beside it says more (both
+        orders, so the flags are read here rather than one at a time by click)."""
+        leading = _leading_options(args)
+        if "--version" in leading and not ctx.resilient_parsing:
+            from govcheck.cli.version import version_lines
+
+            verbose = any(arg in ("-v", "--verbose") for arg in leading)
+            for line in version_lines(verbose, Path.cwd()):
+                click.echo(line)
+            ctx.exit(EXIT_OK)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
@@ -127,9 +153,23 @@ class Commands(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def _leading_options(args: list[str]) -> list[str]:
+    """The arguments before the command."""
+    leading = []
+    for arg in args:
+        if not arg.startswith("-"):
+            break
+        leading.append(arg)
+    return leading
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"],
                                              "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="govcheck")
+@click.option("--version", is_flag=True, expose_value=False,
+              help="Show the version and exit; with -v also Python, the libraries and the "
+                   "policy packs in use.")
+@click.option("-v", "--verbose", is_flag=True, expose_value=False,
+              help="With --version: the versions a bug report needs.")
 def cli() -> None:
     """Governance-as-code checks for business-platform integrations."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from govcheck.app.check import CheckResult, run_check
+from govcheck.app.check import CheckOptions, CheckResult, run_check
 from govcheck.app.project import open_project
 from govcheck.cli.options import (
     as_of_option,
@@ -19,6 +19,7 @@ from govcheck.cli.options import (
     parse_as_of,
     quiet_option,
     report_option,
+    selection_options,
 )
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK
 from govcheck.model.findings import Severity
@@ -30,6 +31,7 @@ from govcheck.outputs.publish import (
     parse_reports,
     publish,
 )
+from govcheck.rules.selection import split_selectors
 
 
 @click.command()
@@ -47,16 +49,25 @@ from govcheck.outputs.publish import (
 @no_cache_option
 @quiet_option
 @color_option
+@selection_options
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              help="The baseline to use (default: 'baseline:' in govcheck.yaml, else "
+                   ".govcheck-baseline.json).")
+@click.option("--no-baseline", is_flag=True, help="Report every finding, the baselined too.")
 def check(path: str | None, config_file: str | None, format_name: str | None,
           output: str | None, reports: tuple[str, ...], as_of: str | None, fail_on: str,
-          show_waived: bool, no_cache: bool, quiet: bool, color: bool | None) -> None:
+          show_waived: bool, no_cache: bool, quiet: bool, color: bool | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], baseline_file: str | None,
+          no_baseline: bool) -> None:
     """Check the manifests under PATH (default: the ecosystem folder)."""
     date = parse_as_of(as_of)
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, CHECK_FORMATS)]
     project = open_project(Path.cwd(), config_file)
     target = Path(path) if path else project.ecosystem
-    result = run_check(project, target, date, Severity(fail_on), use_cache=not no_cache)
+    choices = CheckOptions(split_selectors(select), split_selectors(ignore), baseline_file,
+                           not no_baseline)
+    result = run_check(project, target, date, Severity(fail_on), not no_cache, choices)
     reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
                for w in project.config.waivers}
     options = FormatOptions(show_waived=show_waived, extra=reasons, quiet=quiet)

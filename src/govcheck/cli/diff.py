@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from govcheck.app.diff import DiffOptions, run_diff
-from govcheck.changes.report import FAIL_ON_UNSIGNED, ChangeClass
+from govcheck.changes.report import FAIL_ON_CLASSES, FAIL_ON_UNSIGNED, ChangeClass
 from govcheck.cli.options import (
     color_option,
     config_option,
@@ -30,7 +30,7 @@ from govcheck.outputs.publish import (
     publish,
 )
 
-FAIL_ON_CHOICES = [*(change_class.value for change_class in ChangeClass), FAIL_ON_UNSIGNED]
+FAIL_ON_CHOICES = [*(change_class.value for change_class in FAIL_ON_CLASSES), FAIL_ON_UNSIGNED]
 
 
 @click.command()

@@ -65,3 +65,13 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise GovcheckError(f"--as-of '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def selection_options(function: F) -> F:
+    """--select and --ignore: rule ids or prefixes, comma-separated, repeatable (as ruff)."""
+    function = click.option("--ignore", multiple=True, metavar="RULES",
+                            help="Do not run these rules (ids or prefixes, comma-separated; "
+                                 "added to govcheck.yaml's ignore).")(function)
+    return click.option("--select", multiple=True, metavar="RULES",
+                        help="Run only these rules (ids or prefixes such as GOV01, "
+                             "comma-separated; replaces govcheck.yaml's select).")(function)

@@ -15,6 +15,8 @@ from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
 from govcheck.model.timing import parse_date
 
+CONFIG_NAME = "govcheck.yaml"
+BASELINE_NAME = ".govcheck-baseline.json"
 # Where sign-off evidence may come from by default; `trailers` only when a project lists it.
 SIGNOFF_SOURCES = ("github", "signed", "cli")
 
@@ -32,6 +34,10 @@ class Config:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     governance_approvers: list[str] = field(default_factory=list)
     signoff_sources: tuple[str, ...] = SIGNOFF_SOURCES
+    baseline: str = BASELINE_NAME   # relative to the config's folder
+    extends: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
     headroom: float = 0.8     # share of an API rate limit that declared load may use (GOV019)
     raw: bytes = b""          # the file as read: part of what a cached run result depends on
 
@@ -98,6 +104,10 @@ def parse_config(name: str, data: bytes, root: Path) -> Config:
     change_control = values.get("change_control", {})
     config.governance_approvers = list(change_control.get("governance_approvers", []))
     config.signoff_sources = tuple(change_control.get("signoff_sources", SIGNOFF_SOURCES))
+    config.baseline = values.get("baseline", BASELINE_NAME)
+    config.extends = list(values.get("extends", []))
+    config.select = list(values.get("select", []))
+    config.ignore = list(values.get("ignore", []))
     config.headroom = values.get("headroom", config.headroom)
     return config
 

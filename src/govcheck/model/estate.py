@@ -1,6 +1,7 @@
 """The estate: every entity indexed by kind/name, with the helpers rules use to read it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -102,6 +103,27 @@ def _keys(pattern: str) -> Path_:
 
 def is_blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+TODO = "TODO"
+
+
+def is_todo(value: Any) -> bool:
+    """A decision still to make: the text `TODO`, or `TODO: what to decide` (as `govcheck
+    import` writes what it cannot infer). GOV020 reports it; nothing else judges it."""
+    return isinstance(value, str) and (value == TODO or value.startswith(TODO + ":"))
+
+
+def todos(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every TODO value in a document, with its path, in document order."""
+    if is_todo(data):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from todos(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from todos(value, path + (index,))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from govcheck.outputs import markdown
 from govcheck.outputs.escape import printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import summary_line
+from govcheck.rules.baseline import PRUNE_COMMAND
 from govcheck.rules.report import CheckReport
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -49,6 +50,14 @@ def check_github(report: CheckReport, options: FormatOptions) -> str:
     summary line. Waived findings are not annotated."""
     findings = sorted(report.active, key=lambda finding: finding.sort_key)
     lines = [finding_annotation(finding, report) for finding in findings]
+    if report.baseline is not None and report.baseline.fixed:
+        outcome = report.baseline
+        count = sum(entry.count for entry in outcome.fixed)
+        lines.append(workflow_command(
+            "notice", f"{count} baselined finding{'' if count == 1 else 's'} no longer "
+                      f"occur{'s' if count == 1 else ''}: '{PRUNE_COMMAND}' removes "
+                      f"{'it' if count == 1 else 'them'} from {outcome.file}",
+            file=outcome.file, line=outcome.fixed[0].line, title="govcheck: baseline"))
     return "\n".join([*lines, summary_line(report)]) + "\n"
 
 
@@ -128,7 +137,7 @@ def diff_summary_line(report: DiffReport, shown: Callable[[str], str] = printabl
     """The counts and the verdict; the revisions' names (which a branch's author chooses) as
     `shown` shows them."""
     summary = report.summary()
-    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary[name])
+    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary.get(name))
     changes = f"{summary['changes']} change{'' if summary['changes'] == 1 else 's'}"
     if classes:
         changes += f" ({classes})"

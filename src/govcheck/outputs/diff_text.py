@@ -13,7 +13,8 @@ from govcheck.outputs.escape import json_document, printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import fitted_table
 
-_CLASS_COLORS = {"breaking": "\033[31m", "major": "\033[33m", "minor": "\033[36m"}
+_CLASS_COLORS = {"breaking": "\033[31m", "major": "\033[33m", "minor": "\033[36m",
+                 "none": "\033[32m"}
 _RED, _GREEN, _RESET = "\033[31m", "\033[32m", "\033[0m"
 PEOPLE_SHOWN = 6  # a team of thirty would not fit on a reviewer's screen
 
@@ -91,7 +92,8 @@ def summary_line(report: DiffReport, shown: Callable[[str], str] = printable) ->
              f"to {_side(report.head_label, report.head, shown)}")
     if not report.changes:
         return f"no governance changes {sides}"
-    classes = ", ".join(f"{summary[name]} {name}" for name in ("breaking", "major", "minor"))
+    classes = ", ".join(f"{summary[name]} {name}" for name in ("breaking", "major", "minor")) + (
+        f", {summary['none']} needing no sign-off" if summary.get("none") else "")
     missing = summary["unsatisfied"]
     verdict = (f"{_plural(missing, 'required sign-off')} missing" if missing
                else "every required sign-off is present")

@@ -16,6 +16,7 @@ from govcheck.model.findings import Finding
 from govcheck.outputs.escape import printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import summary_line
+from govcheck.rules.baseline import PRUNE_COMMAND
 from govcheck.rules.report import CheckReport
 
 _FINDING_HEADERS = ("Location", "Severity", "Rule", "Entity", "Message")
@@ -89,12 +90,33 @@ def check_markdown(report: CheckReport, options: FormatOptions) -> str:
     active = sorted(report.active, key=lambda finding: finding.sort_key)
     if active:
         parts.append(_findings_table(active, options, max_rows))
-    waived = sorted((f for f in report.findings if f.waived), key=lambda f: f.sort_key)
-    if waived:
-        noun = "finding" if len(waived) == 1 else "findings"
-        parts.append(details(f"{len(waived)} waived {noun}",
-                             _findings_table(waived, options, max_rows)))
+    for label, accepted in (("waived", [f for f in report.findings if f.waived]),
+                            ("baselined", [f for f in report.findings if f.baselined])):
+        if accepted:
+            noun = "finding" if len(accepted) == 1 else "findings"
+            parts.append(details(f"{len(accepted)} {label} {noun}", _findings_table(
+                sorted(accepted, key=lambda f: f.sort_key), options, max_rows)))
+    parts += _baseline_sections(report, max_rows)
     return "\n\n".join(parts) + "\n"
+
+
+def _baseline_sections(report: CheckReport, max_rows: int) -> list[str]:
+    outcome = report.baseline
+    if outcome is None:
+        return []
+    parts = []
+    if outcome.expired and outcome.expires is not None:
+        parts.append(f"> **Note:** the baseline {code(outcome.file)} expired on "
+                     f"{outcome.expires.isoformat()}: every finding it accepted is reported "
+                     "again.")
+    if outcome.fixed:
+        rows = [[code(entry.rule, cell=True), code(entry.entity, cell=True),
+                 escape(entry.message), str(entry.count)] for entry in outcome.fixed]
+        shown, note = truncated(rows, max_rows)
+        parts += [(f"### Fixed since the baseline\n\nThese baselined findings no longer occur: "
+                   f"`{PRUNE_COMMAND}` removes them from {code(outcome.file)}."),
+                  table(("Rule", "Entity", "Message", "Count"), shown) + note]
+    return parts
 
 
 def _heading(report: CheckReport) -> str:
@@ -102,6 +124,8 @@ def _heading(report: CheckReport) -> str:
         return f"## ❌ govcheck: findings at or above {report.fail_on.value}"
     if report.active:
         return f"## ✅ govcheck: passed (nothing at or above {report.fail_on.value})"
+    if report.baselined:
+        return "## ✅ govcheck: no new findings"
     return "## ✅ govcheck: no findings"
 
 

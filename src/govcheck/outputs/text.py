@@ -7,6 +7,7 @@ from __future__ import annotations
 from govcheck.model.findings import Finding, Severity
 from govcheck.outputs.escape import json_document, printable
 from govcheck.outputs.options import FormatOptions
+from govcheck.rules.baseline import PRUNE_COMMAND
 from govcheck.rules.report import CheckReport
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -14,7 +15,11 @@ _RESET = "\033[0m"
 
 
 def _shown(report: CheckReport, options: FormatOptions) -> list[Finding]:
-    return [f for f in report.findings if options.show_waived or not f.waived]
+    return [f for f in report.findings if options.show_waived or f.counts]
+
+
+def _mark(finding: Finding) -> str:
+    return " (waived)" if finding.waived else " (baselined)" if finding.baselined else ""
 
 
 def _severity(finding: Finding, options: FormatOptions) -> str:
@@ -24,9 +29,8 @@ def _severity(finding: Finding, options: FormatOptions) -> str:
 
 def finding_line(finding: Finding, options: FormatOptions) -> str:
     entity = f" [{printable(finding.entity)}]" if finding.entity else ""
-    waived = " (waived)" if finding.waived else ""
     return (f"{_place(finding)}: {_severity(finding, options)} "
-            f"{printable(finding.rule)} {printable(finding.message)}{entity}{waived}")
+            f"{printable(finding.rule)} {printable(finding.message)}{entity}{_mark(finding)}")
 
 
 def _place(finding: Finding) -> str:
@@ -35,12 +39,15 @@ def _place(finding: Finding) -> str:
 
 def summary_line(report: CheckReport) -> str:
     counts = report.counts()
-    waived = len(report.findings) - len(report.active)
+    waived = sum(1 for finding in report.findings if finding.waived)
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"),
              _plural(counts["info"], "info", "info")]
     text = ", ".join(parts)
-    if waived:
-        text += f" ({waived} waived)"
+    accepted = [f"{waived} waived"] if waived else []
+    if report.baseline is not None and report.baseline.matched:
+        accepted.append(f"{report.baseline.matched} baselined")
+    if accepted:
+        text += f" ({', '.join(accepted)})"
     return (f"{text} in {_plural(report.entities, 'entity', 'entities')} "
             f"from {_plural(report.files, 'file')} (as of {report.as_of.isoformat()})")
 
@@ -49,11 +56,29 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+def baseline_lines(report: CheckReport) -> list[str]:
+    """What the baseline did beyond accepting findings: its expiry, the entries now fixed."""
+    outcome = report.baseline
+    if outcome is None:
+        return []
+    lines = []
+    if outcome.expired and outcome.expires is not None:
+        lines.append(f"{printable(outcome.file)}: the baseline expired on "
+                     f"{outcome.expires.isoformat()}: every finding it accepted is reported again")
+    if outcome.fixed:
+        count = sum(entry.count for entry in outcome.fixed)
+        lines.append(f"{printable(outcome.file)}: {_plural(count, 'baselined finding')} no "
+                     f"longer occur{'s' if count == 1 else ''} (fixed); '{PRUNE_COMMAND}' removes "
+                     f"{'it' if count == 1 else 'them'} from the baseline:")
+        lines += [f"  fixed: {printable(entry.describe())}" for entry in outcome.fixed]
+    return lines
+
+
 def check_text(report: CheckReport, options: FormatOptions) -> str:
     lines = [finding_line(finding, options) for finding in _shown(report, options)]
     if options.quiet:
-        return "".join(f"{line}\n" for line in lines)
-    return "\n".join([*lines, summary_line(report)]) + "\n"
+        return "".join(f"{line}\n" for line in [*lines, *baseline_lines(report)])
+    return "\n".join([*lines, summary_line(report), *baseline_lines(report)]) + "\n"
 
 
 def check_table(report: CheckReport, options: FormatOptions) -> str:
@@ -62,8 +87,9 @@ def check_table(report: CheckReport, options: FormatOptions) -> str:
     shown = _shown(report, options)
     lines = _finding_rows(shown, options)
     if options.quiet:
-        return "".join(f"{line}\n" for line in lines)
-    return "\n".join([*(lines or ["no findings"]), "", summary_line(report)]) + "\n"
+        return "".join(f"{line}\n" for line in [*lines, *baseline_lines(report)])
+    return "\n".join([*(lines or ["no findings"]), "", summary_line(report),
+                      *baseline_lines(report)]) + "\n"
 
 
 def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
@@ -71,7 +97,7 @@ def _finding_rows(findings: list[Finding], options: FormatOptions) -> list[str]:
 
     if not findings:
         return []
-    cells = [(f"{f.line}:{f.column}", f.severity.value + (" (waived)" if f.waived else ""),
+    cells = [(f"{f.line}:{f.column}", f.severity.value + _mark(f),
               printable(f.rule), printable(f.entity)) for f in findings]
     place, severity, rule, entity = (max(len(row[index]) for row in cells) for index in range(4))
     entity = min(entity, 40)
@@ -113,11 +139,15 @@ def fitted_table(rows: list[list[str]], headers: list[str], prose: tuple[int, ..
 
 
 def check_json(report: CheckReport, options: FormatOptions) -> str:
-    document = {
+    document: dict[str, object] = {
         "version": 1,
         "tool": "govcheck",
         "as_of": report.as_of.isoformat(),
-        "findings": [finding.to_dict() for finding in report.findings],
-        "summary": {**report.counts(), "entities": report.entities, "files": report.files},
+        "findings": [{**finding.to_dict(), "baselined": finding.baselined}
+                     for finding in report.findings],
+        "summary": {**report.counts(), "entities": report.entities, "files": report.files,
+                    "baselined": len(report.baselined)},
     }
+    if report.baseline is not None:
+        document["baseline"] = report.baseline.to_dict()
     return json_document(document)

@@ -26,7 +26,15 @@ from govcheck.model.capacity import (
     percent,
     system_loads,
 )
-from govcheck.model.estate import Entity, Estate, expand, is_blank, split_path
+from govcheck.model.estate import (
+    Entity,
+    Estate,
+    expand,
+    is_blank,
+    is_todo,
+    split_path,
+    todos,
+)
 from govcheck.model.findings import Finding
 from govcheck.model.timing import cron_problem, parse_date, parse_duration
 from govcheck.rules.conditions import (
@@ -184,7 +192,7 @@ def _resolves(estate: Estate, reference: Any) -> bool:
 
 def _dangling(estate: Estate, value: Any, to: str) -> str | None:
     if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unreadable_names \
-            or value in estate.unreadable_names:
+            or value in estate.unreadable_names or is_todo(value):
         return None
     if to == "typed":
         prefix, _, name = value.partition(":")
@@ -494,6 +502,20 @@ def _over_capacity(load: SystemLoad, limit: Rate) -> str:
     return (f"declared peak API load of {total} requests per {limit.per} is over "
             f"{percent(load.headroom)} of the rate limit of {limit.describe()} ({allowed}): "
             f"{shares}")
+
+
+@primitive("todos", {"message": TEXT})
+def todo_values(context: Context, params: Params) -> Iterator[Hit]:
+    """Every value still `TODO` (`TODO: what to decide`), at its place: a decision nobody has
+    made yet, as `govcheck import` leaves what it cannot infer."""
+    for entity in context.estate.entities.values():
+        if not entity.valid:
+            continue
+        for path, value in todos(entity.document.data):
+            note = value[len("TODO:"):].strip() if value != "TODO" else ""
+            text = render(params.get("message", "{path} is still TODO{note}"), entity,
+                          {"path": dotted(path), "note": f": {note}" if note else ""})
+            yield hit(entity, path, text)
 
 
 @primitive("waivers", {})

@@ -1,13 +1,20 @@
-"""Rules as data: the built-in policy pack and users' own policy folders."""
+"""Rules as data: the built-in policy pack, users' own policy folders, and the shared packs
+that govcheck.yaml `extends`: a folder of the repository, or an installed Python distribution
+that declares the entry point group `govcheck.policies` (as pytest plugins declare `pytest11`).
+
+A pack is a folder of policy YAML files, with its own rule cases in `cases/`. An installed
+pack's entry point names the package that is that folder (`acme-governance =
+"acme_governance"`); govcheck reads its files and never runs its code."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
-from govcheck.load.discover import policy_files
+from govcheck.load.discover import folder_policy_files, policy_files
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, suggest
 from govcheck.load.schema.gate import gate_for
@@ -119,3 +126,133 @@ def _validate(document: Document, data: Any, schema: dict[str, Any], prefix: tup
 def _fail(document: Document, path: tuple[Any, ...], message: str) -> NoReturn:
     line, column = document.position(path) or document.start
     raise GovcheckError(f"invalid rule: {message}", document.file, line, column)
+
+
+# -- shared policy packs ---------------------------------------------------------------------
+
+PACK_GROUP = "govcheck.policies"
+PACK_CASES = "cases"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A policy pack named in `extends`: its rule files, and their cases in `cases/`."""
+
+    name: str                   # as `extends` gives it
+    folder: Path
+    version: str = ""           # the distribution's version ("" for a folder)
+    distribution: str = ""      # the distribution's name ("" for a folder)
+
+    @property
+    def label(self) -> str:
+        """`acme-governance 1.2.0`, or the folder as written."""
+        return f"{self.name} {self.version}" if self.distribution else self.name
+
+    @property
+    def cases(self) -> Path:
+        return self.folder / PACK_CASES
+
+    def describe(self) -> str:
+        if self.distribution:
+            return (f"{self.label} (distribution {self.distribution}, entry point group "
+                    f"{PACK_GROUP}, {self.folder})")
+        return f"{self.name} (folder {self.folder})"
+
+
+def is_folder_pack(name: str) -> bool:
+    """A folder is written as a path (`./governance/pack`, `governance/pack`); anything else
+    names an installed distribution."""
+    return "/" in name or "\\" in name or name.startswith(".")
+
+
+def resolve_pack(name: str, root: Path) -> Pack:
+    """The pack `extends` names: a folder relative to `root`, or an installed distribution."""
+    if is_folder_pack(name):
+        folder = root / name
+        if not folder.is_dir():
+            raise GovcheckError(f"policy pack folder '{name}' does not exist")
+        return Pack(name, folder)
+    return _installed_pack(name)
+
+
+def _installed_pack(name: str) -> Pack:
+    from importlib import metadata
+
+    matches = [entry for entry in metadata.entry_points(group=PACK_GROUP)
+               if entry.name == name or _normal(_distribution(entry)[0]) == _normal(name)]
+    if not matches:
+        raise GovcheckError(f"policy pack '{name}' is not installed: no installed distribution "
+                            f"declares it in the entry point group {PACK_GROUP} (pip install "
+                            "it; a folder of the repository is written as a path, e.g. "
+                            f"./{name})")
+    found = sorted({f"{_distribution(entry)[0]} ({entry.name})" for entry in matches})
+    if len(found) > 1:
+        raise GovcheckError(f"policy pack '{name}' is declared by more than one installed "
+                            f"distribution: {', '.join(found)}; uninstall all but one")
+    distribution, version = _distribution(matches[0])
+    return Pack(name, _package_folder(matches[0].value, name), version, distribution)
+
+
+def _distribution(entry: Any) -> tuple[str, str]:
+    dist = getattr(entry, "dist", None)
+    return (dist.metadata["Name"] or "", dist.version or "") if dist is not None else ("", "")
+
+
+def _normal(name: str) -> str:
+    """A distribution name as package indexes compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _package_folder(value: str, name: str) -> Path:
+    """The folder of the package an entry point names, found without running its code
+    (a dotted name imports its parent packages, as Python must)."""
+    import importlib.util
+
+    module, _, attribute = value.partition(":")
+    if attribute:
+        raise GovcheckError(f"policy pack '{name}': its entry point '{value}' must name a "
+                            "package (the folder of rule files), not an object in one")
+    try:
+        spec = importlib.util.find_spec(module.strip())
+    except Exception as error:  # noqa: BLE001 - a broken pack is the pack's fault, never a traceback
+        raise GovcheckError(f"policy pack '{name}': its package '{module.strip()}' cannot be "
+                            f"found: {type(error).__name__}: {error}") from None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        raise GovcheckError(f"policy pack '{name}': its entry point names '{module.strip()}', "
+                            "which is not an installed package folder")
+    return Path(locations[0])
+
+
+def pack_policy_files(pack: Pack, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """A pack's rule files, its `cases/` left out. An installed pack's files are named
+    `<NAME VERSION>/FILE`, so that its version is part of every name (and so of a cached
+    run's key); a folder's are named like any policy folder's."""
+    files = []
+    for name, data in folder_policy_files(pack.folder):
+        relative = Path(name).relative_to(pack.folder)
+        if relative.parts[0] == PACK_CASES:
+            continue
+        files.append((f"<{pack.label}>/{relative.as_posix()}" if pack.distribution
+                      else _relative(Path(name), root), data))
+    if not files:
+        raise GovcheckError(f"policy pack '{pack.name}' has no rule files (*.yaml) in "
+                            f"{pack.folder}")
+    return files
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+BUILT_IN = "built-in"
+
+
+def rule_origin(rule: Rule) -> str:
+    """Where a rule comes from: `built-in`, a pack's label, or its policy file."""
+    if rule.source.startswith("<"):
+        return rule.source[1:].partition(">")[0]
+    return rule.source

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from govcheck.model.findings import Finding, Severity
 
 if TYPE_CHECKING:  # policy pulls in the YAML loader: not on the start-up path
+    from govcheck.rules.baseline import BaselineOutcome
     from govcheck.rules.policy import Rule
 
 
@@ -21,11 +22,16 @@ class CheckReport:
     entities: int
     files: int
     fail_on: Severity = Severity.ERROR
+    baseline: BaselineOutcome | None = None    # None: no baseline in use
 
     @property
     def active(self) -> list[Finding]:
-        """Findings that count: not waived."""
-        return [finding for finding in self.findings if not finding.waived]
+        """Findings that count: neither waived nor baselined."""
+        return [finding for finding in self.findings if finding.counts]
+
+    @property
+    def baselined(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.baselined]
 
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in Severity}

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from govcheck.integrations import graphviz
-from govcheck.model.estate import Entity, Estate
+from govcheck.model.estate import Entity, Estate, is_todo
 from govcheck.model.findings import Finding, Severity
 from govcheck.model.timing import describe_schedule
 
 CATEGORY_TITLES = {"crm": "CRM", "erp": "ERP", "ipaas": "iPaaS", "mobile-app": "Mobile app",
                    "marketing-automation": "Marketing automation",
-                   "data-warehouse": "Data warehouse", "unknown": "Unknown systems"}
+                   "data-warehouse": "Data warehouse", "unknown": "Unknown systems",
+                   "undecided": "Category undecided (TODO)"}
 RECORD_MARK = "★"
 ERROR_COLOR = "#d73a49"
 ERROR_FILL = "#ffebe9"
@@ -130,6 +131,8 @@ def system_node(system: Entity, records: tuple[str, ...], flags: dict[str, str],
                 rules: dict[str, tuple[str, ...]]) -> Node:
     title = system.document.data.get("metadata", {}).get("title")
     category = system.spec.get("category")
+    if is_todo(category):
+        category = "undecided"   # one group, whatever each TODO says (GOV020 reports them)
     return Node(system.name, title if isinstance(title, str) and title else system.name,
                 category if isinstance(category, str) else "other", records,
                 flags.get(system.key, ""), rules=rules.get(system.key, ()))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from govcheck.model.estate import is_todo
 from govcheck.model.timing import parse_date
 
 Gate = Callable[[Any], bool]
@@ -32,10 +33,12 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 class _Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], todo_key: str | None = None) -> None:
         self.root = root
-        self.refs: dict[str, Gate] = {}
-        self.compiling: set[str] = set()
+        self.refs: dict[tuple[str, bool], Gate] = {}
+        self.compiling: set[tuple[str, bool]] = set()
+        self.todo_key = todo_key    # the root property under which a TODO value is allowed
+        self.todo_ok = False        # compiling inside it: a TODO passes enum, pattern, format
 
     def compile(self, schema: Any) -> Gate:
         if schema is True or schema == {}:
@@ -59,17 +62,21 @@ class _Compiler:
         return gate
 
     def _dollar_ref(self, ref: str, schema: dict[str, Any]) -> Gate:
-        refs = self.refs
-        if ref in self.compiling:   # a schema that refers to itself: look it up when run
-            return lambda value: refs[ref](value)
-        if ref not in refs:
-            self.compiling.add(ref)
+        refs, key = self.refs, (ref, self.todo_ok)
+        if key in self.compiling:   # a schema that refers to itself: look it up when run
+            return lambda value: refs[key](value)
+        if key not in refs:
+            self.compiling.add(key)
             target: Any = self.root
             for part in ref.removeprefix("#/").split("/"):
                 target = target[part]
-            refs[ref] = self.compile(target)
-            self.compiling.discard(ref)
-        return refs[ref]
+            refs[key] = self.compile(target)
+            self.compiling.discard(key)
+        return refs[key]
+
+    def _or_todo(self, gate: Gate) -> Gate:
+        """Inside the TODO-tolerant part, a decision still to make passes (GOV020's)."""
+        return (lambda value: is_todo(value) or gate(value)) if self.todo_ok else gate
 
     def _type(self, names: str | list[str], schema: dict[str, Any]) -> Gate:
         if isinstance(names, str):
@@ -80,20 +87,24 @@ class _Compiler:
     def _enum(self, options: list[Any], schema: dict[str, Any]) -> Gate:
         if all(isinstance(option, _SCALARS) for option in options):
             typed = frozenset((type(option), option) for option in options)
-            return lambda value: isinstance(value, _SCALARS) and (type(value), value) in typed
-        return lambda value: any(value == o and type(value) is type(o) for o in options)
+            return self._or_todo(lambda value: isinstance(value, _SCALARS)
+                                 and (type(value), value) in typed)
+        return self._or_todo(lambda value: any(value == o and type(value) is type(o)
+                                               for o in options))
 
     def _const(self, expected: Any, schema: dict[str, Any]) -> Gate:
         return lambda value: value == expected and type(value) is type(expected)
 
     def _pattern(self, pattern: str, schema: dict[str, Any]) -> Gate:
         search = re.compile(pattern).search
-        return lambda value: not isinstance(value, str) or search(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or search(value) is not None)
 
     def _format(self, name: str, schema: dict[str, Any]) -> Gate:
         if name != "date":
             raise ValueError(f"format '{name}' is not supported by the gate")
-        return lambda value: not isinstance(value, str) or parse_date(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or parse_date(value) is not None)
 
     def _minLength(self, size: int, schema: dict[str, Any]) -> Gate:
         return lambda value: not isinstance(value, str) or len(value) >= size
@@ -165,7 +176,8 @@ class _Compiler:
                          if test is not _accept_all])
 
         # A known key's gate is worked out once; only other keys are matched each time.
-        plans = {key: gate_of(key, self.compile(sub)) for key, sub in properties.items()}
+        plans = {key: gate_of(key, self._property(key, sub, schema))
+                 for key, sub in properties.items()}
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
@@ -176,6 +188,15 @@ class _Compiler:
                     return False
             return True
         return check
+
+    def _property(self, key: str, sub: Any, schema: dict[str, Any]) -> Gate:
+        if schema is not self.root or key != self.todo_key:
+            return self.compile(sub)
+        self.todo_ok = True
+        try:
+            return self.compile(sub)
+        finally:
+            self.todo_ok = False
 
 
 def _matcher(pattern: str) -> Callable[[str], object]:
@@ -208,9 +229,11 @@ def _all(tests: list[Gate]) -> Gate:
     return every
 
 
-def compile_gate(schema: dict[str, Any]) -> Gate:
-    """A function telling whether a value is certainly valid against `schema`."""
-    return _Compiler(schema).compile(schema)
+def compile_gate(schema: dict[str, Any], todo_key: str | None = None) -> Gate:
+    """A function telling whether a value is certainly valid against `schema`; under the
+    root property `todo_key`, a value still `TODO` passes where a word, a name or a date
+    belongs (as schema validation leaves it to GOV020)."""
+    return _Compiler(schema, todo_key).compile(schema)
 
 
 _GATES: dict[int, tuple[dict[str, Any], Gate]] = {}
