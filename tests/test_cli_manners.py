@@ -63,6 +63,8 @@ def test_colour_switches(tmp_path: Path, args: list[str], env: dict[str, str],
      "govcheck: error: Invalid value for '--fail-on': 'fatal' is not one of 'error', 'warning', "
      "'info'. (see 'govcheck check --help')\n"),
     (["explain"], "govcheck: error: Missing argument 'RULE'. (see 'govcheck explain --help')\n"),
+    (["import"], "govcheck: error: Missing argument 'FORMAT'. Choose from: backstage, csv, "
+                 "datacontract (see 'govcheck import --help')\n"),
 ])
 def test_usage_errors_are_one_line_in_govcheck_style(tmp_path: Path, args: list[str],
                                                      stderr: str) -> None:

@@ -129,3 +129,20 @@ def test_a_policy_with_a_mistake_names_its_file_line_and_column(project: Path) -
     assert result.exit_code == 2
     assert result.output.startswith("govcheck: error: policies/acme001.yaml:7:15: invalid rule: "
                                     "unknown check function 'requird'")
+
+
+@pytest.mark.parametrize(("case", "where", "why"), [
+    ("  - name: x\n    files: {}\n    findings: nothing\n", "5:15",
+     "cases[0].findings: 'nothing' is not of type 'array', 'null'"),
+    ("  - name: x\n    files: {}\n    findings: [{rule: ACME001}]\n", "5:16",
+     "cases[0].findings[0]: 'severity' is a required property"),
+    ("  - files: {}\n", "3:5", "cases[0]: 'name' is a required property"),
+])
+def test_a_case_file_with_a_mistake_names_its_place(project: Path, case: str, where: str,
+                                                    why: str) -> None:
+    (project / "rule-cases").mkdir(exist_ok=True)
+    (project / "rule-cases" / "bad.yaml").write_text(f"rule: ACME001\ncases:\n{case}",
+                                                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert (result.exit_code, result.output) == (
+        2, f"govcheck: error: rule-cases/bad.yaml:{where}: invalid case file: {why}\n")

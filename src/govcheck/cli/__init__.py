@@ -180,7 +180,9 @@ def _usage_error(error: click.UsageError) -> str:
     from govcheck.outputs.escape import printable
 
     command = error.ctx.command_path if error.ctx is not None else "govcheck"
-    return f"govcheck: error: {printable(error.format_message())} (see '{command} --help')"
+    # click lays out a list of choices on indented lines: one line here
+    message = error.format_message().replace("\n\t", " ")
+    return f"govcheck: error: {printable(message)} (see '{command} --help')"
 
 
 def _error(error: GovcheckError) -> None:

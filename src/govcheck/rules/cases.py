@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,29 @@ from govcheck.load.config import Config, parse_config
 from govcheck.load.discover import discover
 from govcheck.load.documents import load_bytes
 from govcheck.rules.engine import check_estate
-from govcheck.rules.policy import Rule
+from govcheck.rules.policy import Rule, validate_document
 
 FINDING_KEYS = ("rule", "severity", "entity", "file", "line", "column", "message", "waived")
+
+_TEXT = {"type": "string"}
+_CONTENT = {"type": ["string", "object"]}
+_FILES = {"type": "object", "additionalProperties": _CONTENT}
+_FINDING = {"type": "object", "additionalProperties": False, "required": [
+    key for key in FINDING_KEYS if key != "waived"], "properties": {
+    "rule": _TEXT, "severity": {"enum": ["error", "warning", "info"]}, "entity": _TEXT,
+    "file": _TEXT, "line": {"type": "integer"}, "column": {"type": "integer"},
+    "message": _TEXT, "waived": {"type": "boolean"}}}
+# A case file's shape, checked before any case runs, so that a mistake in one is a message at
+# its place rather than a crash halfway.
+CASE_FILE_SCHEMA: dict[str, Any] = {
+    "type": "object", "properties": {
+        "rule": _TEXT, "as_of": _TEXT, "files": _FILES,
+        "cases": {"type": "array", "items": {
+            "type": "object", "required": ["name"], "properties": {
+                "name": _TEXT, "base": {"type": "boolean"}, "files": _FILES, "replace": _FILES,
+                "add": _FILES, "remove": {"type": "array", "items": _TEXT},
+                "config": {"type": ["string", "null"]}, "as_of": _TEXT,
+                "findings": {"type": ["array", "null"], "items": _FINDING}}}}}}
 BASE_NAME = "_base.yaml"
 
 
@@ -53,6 +73,8 @@ def read_case_file(path: Path) -> dict[str, Any]:
     data = documents[0].data if documents else None
     if not isinstance(data, dict):
         raise GovcheckError("a case file is a mapping with rule: and cases:", str(path))
+    validate_document(replace(documents[0], file=str(path)), data, CASE_FILE_SCHEMA, (),
+                      "case file")
     return data
 
 

@@ -113,19 +113,27 @@ def _rule(document: Document) -> Rule:
 
 
 def _validate(document: Document, data: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> None:
+    validate_document(document, data, schema, prefix, "rule")
+
+
+def validate_document(document: Document, data: Any, schema: dict[str, Any],
+                      prefix: tuple[Any, ...], what: str) -> None:
+    """GovcheckError at the place of the first problem when `data` (found at `prefix` in the
+    document) does not meet `schema`: "invalid WHAT: path: why"."""
     if gate_for(schema)(data):
         return
-    import jsonschema  # only for a policy that is wrong: to say precisely where and why
+    import jsonschema  # only for a document that is wrong: to say precisely where and why
 
     error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if error is not None:
         path = prefix + tuple(error.absolute_path)
-        _fail(document, path, f"{dotted(path)}: {error.message}")
+        _fail(document, path, f"{dotted(path)}: {error.message}", what)
 
 
-def _fail(document: Document, path: tuple[Any, ...], message: str) -> NoReturn:
+def _fail(document: Document, path: tuple[Any, ...], message: str, what: str = "rule"
+          ) -> NoReturn:
     line, column = document.position(path) or document.start
-    raise GovcheckError(f"invalid rule: {message}", document.file, line, column)
+    raise GovcheckError(f"invalid {what}: {message}", document.file, line, column)
 
 
 # -- shared policy packs ---------------------------------------------------------------------
