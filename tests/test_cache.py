@@ -386,3 +386,17 @@ def _source(path: str, data: bytes) -> Any:
     from govcheck.load.discover import SourceFile
 
     return SourceFile(path, data)
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 2500])
+def test_a_large_cache_is_written_in_pieces_exactly_as_json(tmp_path: Path, size: int) -> None:
+    """The pieces make the same JSON as one json.dumps, and the sealed file reads back."""
+    from govcheck.load.cache import SealedFile, json_pieces
+
+    value = {"salt": "s", "entries": {f"k{n}": {"documents": [[n, {"a": "é", "b": [1.5, None]}]]}
+                                      for n in range(size)}, "after": [True]}
+    assert "".join(json_pieces(value)) == json.dumps(value, separators=(",", ":"))
+    file = SealedFile(tmp_path / "parse-x.json", _seal())
+    file.write(value)
+    assert file.read() == value
+    assert read_sealed(file.path) == value

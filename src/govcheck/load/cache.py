@@ -24,7 +24,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import govcheck
 from govcheck import __version__
@@ -113,9 +113,14 @@ class Seal:
             secret = _create_secret(path)
         return cls(secret) if secret is not None else None
 
+    def hasher(self) -> Any:
+        """A keyed BLAKE2b to feed a body to piece by piece; `hexdigest()` is its seal."""
+        return hashlib.blake2b(key=self._secret, digest_size=32, person=b"govcheck-cache")
+
     def _mac(self, body: bytes) -> bytes:
-        return hashlib.blake2b(body, key=self._secret, digest_size=32,
-                               person=b"govcheck-cache").hexdigest().encode("ascii")
+        digest = self.hasher()
+        digest.update(body)
+        return str(digest.hexdigest()).encode("ascii")
 
     def wrap(self, body: bytes) -> bytes:
         return _MAGIC + self._mac(body) + b"\n" + body
@@ -202,13 +207,12 @@ class SealedFile:
         except ValueError:
             return None
 
-    def write(self, value: Any) -> None:
+    def write(self, value: dict[str, Any]) -> None:
         """Write, then rename: a reader sees the old file or the new one, never half of one.
         A cache that cannot be written only costs speed, so failures are silent, and the
         temporary file is removed whatever happens."""
         import tempfile
 
-        data = self.seal.wrap(json.dumps(value, separators=(",", ":")).encode("utf-8"))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(prefix=f".{self.path.stem}-", dir=self.path.parent)
@@ -216,10 +220,47 @@ class SealedFile:
             return
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+                self._write_sealed(stream, value)
             os.replace(temporary, self.path)
         except OSError:
             _remove(temporary)
+
+    def _write_sealed(self, stream: BinaryIO, value: dict[str, Any]) -> None:
+        """The body goes out in pieces, sealed as it goes, and the seal is written into the
+        header's place last: a large cache is never one string (or two) in memory."""
+        stream.write(_MAGIC + b"0" * _MAC_HEX + b"\n")
+        digest = self.seal.hasher()
+        for piece in json_pieces(value):
+            data = piece.encode("utf-8")
+            digest.update(data)
+            stream.write(data)
+        stream.seek(len(_MAGIC))
+        stream.write(str(digest.hexdigest()).encode("ascii"))
+
+
+_BATCH = 1000   # entries of a large member dict encoded at once
+
+
+def json_pieces(value: dict[str, Any]) -> Iterator[str]:
+    """`json.dumps(value, separators=(",", ":"))` in pieces: a large member dict (the parse
+    cache's entries) goes out a thousand items at a time, each batch by the C encoder."""
+    yield "{"
+    for index, (key, item) in enumerate(value.items()):
+        yield ("," if index else "") + _dumps(key) + ":"
+        if isinstance(item, dict) and len(item) > _BATCH:
+            keys = list(item)
+            yield "{"
+            for start in range(0, len(keys), _BATCH):
+                batch = _dumps({name: item[name] for name in keys[start:start + _BATCH]})
+                yield ("," if start else "") + batch[1:-1]
+            yield "}"
+        else:
+            yield _dumps(item)
+    yield "}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _project_file(folder: Path | None, project_root: Path, prefix: str) -> SealedFile | None:

@@ -8,6 +8,7 @@ errors, and alias expansion is bounded.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,6 +133,7 @@ def _tag_refused(tag: str) -> str:
 
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
 _SCALAR = yaml.ScalarNode
+_intern = sys.intern
 _SEQ_TAGS = (_CORE + "seq", _CORE + "oseq")
 _MAP_TAGS = (_CORE + "map", _CORE + "omap")
 
@@ -237,10 +239,10 @@ class _Converter:
         record = self.record
         for index, item in enumerate(node.value):
             if not record and item.__class__ is _SCALAR and item.tag == _STR:
-                result.append(item.value)
+                result.append(_intern(item.value))
             elif not record and item.__class__ is _SCALAR and item.tag == _PLAIN:
                 value = item.value
-                result.append(value if value and value[0] not in _MAYBE_NOT_STRING
+                result.append(_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
                               else _core_schema(value))
             else:
                 result.append(self.convert(item, path + (index,) if record else path,
@@ -252,12 +254,15 @@ class _Converter:
         result: dict[str, Any] = {}
         record = self.record
         for key_node, value_node in node.value:
+            # Keys and text values are interned: an estate repeats the same few dozen keys in
+            # every document and the same names and enum values across documents; one string
+            # each instead of one per use is half of a large estate's memory.
             if key_node.__class__ is _SCALAR and (key_node.tag == _STR or (
                     key_node.tag == _PLAIN and key_node.value != "<<")):
-                key: str = key_node.value
+                key: str = _intern(key_node.value)
             else:
                 try:
-                    key = _key(key_node)
+                    key = _intern(_key(key_node))
                 except _Refused as refused:
                     self.refused.append(refused)
                     continue
@@ -270,10 +275,10 @@ class _Converter:
                 self.key_positions[child] = _pos(key_node)
                 result[key] = self.convert(value_node, child, depth + 1, via_alias)
             elif value_node.__class__ is _SCALAR and value_node.tag == _STR:
-                result[key] = value_node.value
+                result[key] = _intern(value_node.value)
             elif value_node.__class__ is _SCALAR and value_node.tag == _PLAIN:
                 value = value_node.value
-                result[key] = (value if value and value[0] not in _MAYBE_NOT_STRING
+                result[key] = (_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
                                else _core_schema(value))
             else:
                 result[key] = self.convert(value_node, path, depth + 1, via_alias)
@@ -309,12 +314,14 @@ def decode(file: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
-    """Every non-empty document of one file, and what stopped any of them loading."""
+def load_text(file: str, text: str, source: _Source | None = None
+              ) -> tuple[list[Document], list[LoadProblem]]:
+    """Every non-empty document of one file, and what stopped any of them loading; `source`
+    is where positions are worked out from when asked (by default, this text)."""
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     text = text.replace("\r\n", "\n")
-    source = _Source(text)
+    source = source or _Source(text)
     try:
         for index, node in enumerate(_compose_all(text)):
             if node is None:
@@ -394,4 +401,6 @@ def load_bytes(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES
     text, problem = decode(file, data)
     if problem is not None or text is None:
         return [], [problem] if problem else []
-    return load_text(file, text)
+    # Positions come from the bytes, decoded again if ever asked: the caller keeps the bytes
+    # anyway, and keeping the text as well would double what every file costs in memory.
+    return load_text(file, text, _Source(data))
