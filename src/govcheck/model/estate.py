@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from govcheck.model.document import (
@@ -50,6 +50,7 @@ class Entity:
         return found or self.document.position(("metadata", "name")) or self.document.start
 
 
+@lru_cache(maxsize=4096)   # rules ask for the same few dotted paths of every entity
 def split_path(path: str) -> Path_:
     return tuple(int(part) if part.isdigit() else part for part in path.split("."))
 
@@ -71,12 +72,13 @@ def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
     `spec.datasets[].dataset` gives [(("spec", "datasets", 0, "dataset"), "lead"), ...].
     An absent value comes back as None at its path, so that callers can report it; an absent
     or empty list gives nothing for the steps below it."""
-    steps = _steps(pattern)
-    if not any(is_list for _, is_list in steps):   # a plain dotted path: one value
+    keys = _plain_keys(pattern)
+    if keys is not None:   # a plain dotted path: one value
         value = data
-        for key, _ in steps:
+        for key in keys:
             value = value.get(key) if isinstance(value, dict) else None
-        return [(_keys(pattern), value)]
+        return [(keys, value)]
+    steps = _steps(pattern)
     reached: list[tuple[Path_, Any]] = [((), data)]
     for key, is_list in steps:
         following: list[tuple[Path_, Any]] = []
@@ -97,8 +99,10 @@ def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
 
 
 @cache
-def _keys(pattern: str) -> Path_:
-    return tuple(step for step, _ in _steps(pattern))
+def _plain_keys(pattern: str) -> tuple[str, ...] | None:
+    """The keys of a pattern without list steps; None when it has one."""
+    steps = _steps(pattern)
+    return None if any(is_list for _, is_list in steps) else tuple(step for step, _ in steps)
 
 
 def is_blank(value: Any) -> bool:
