@@ -23,7 +23,7 @@ from govcheck.load.cache import Seal
 from govcheck.model.findings import Severity
 
 AS_OF = "2027-01-15"
-HEAVY = {"click", "yaml", "jsonschema", "platform"}
+HEAVY = {"click", "yaml", "jsonschema", "platform", "tempfile", "secrets"}
 LEAD = Path("ecosystem/datasets/lead.yaml")
 
 

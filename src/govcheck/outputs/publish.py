@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -132,6 +131,8 @@ def _replace(target: str, data: bytes, status: os.stat_result | None, file: str)
     renamed over the target, so that a reader sees the old report or the new one, never half
     of one. The temporary file is removed on any failure; it is created exclusively, so a
     file or a symlink planted under its name is never written through."""
+    import secrets  # only report files need it, not the text on standard output
+
     folder, name = os.path.split(target)
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.govcheck-tmp")
     mode = stat.S_IMODE(status.st_mode) if status else 0o666   # before the umask, as `>` does
