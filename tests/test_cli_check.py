@@ -191,6 +191,34 @@ def test_bad_severity_in_config(tmp_path: Path) -> None:
                        "'loud' is not one of error, warning, info, off")
 
 
+WAIVER_OF = ("waivers:\n  - rule: GOV003\n    entity: integration/website-leads-to-crm\n"
+             "    reason: {reason}\n    approved_by: {approver}\n    expires: {expires}\n")
+
+
+@pytest.mark.parametrize(("config", "where", "message"), [
+    (WAIVER_OF.format(reason=5, approver="person:jane-doe", expires="2099-01-01"), "4:13",
+     "waivers[0].reason must be a string, not a number"),
+    (WAIVER_OF.format(reason="r", approver="[person:jane-doe]", expires="2099-01-01"), "5:18",
+     "waivers[0].approved_by must be a string, not a list"),
+    (WAIVER_OF.format(reason="r", approver="person:jane-doe", expires="{on: 2099-01-01}"), "6:14",
+     "waivers[0].expires must be a string, not a mapping"),
+    (WAIVER_OF.format(reason="r", approver="person:jane-doe", expires="1e400"), "6:14",
+     "waivers[0].expires must be a string, not a number"),
+    ("ecosystem: [ecosystem]\n", "1:12", "ecosystem must be a string, not a list"),
+    ("policies: true\n", "1:11", "policies must be a list, not a boolean"),
+    ("rules:\n  GOV012: warning\n", "2:11", "rules.GOV012 must be a mapping, not a string"),
+    ("change_control: {governance_approvers: team:finance}\n", "1:40",
+     "change_control.governance_approvers must be a list, not a string"),
+    ("ecosystem: " + "9" * 5000 + "\n", "1:12",
+     "a number of 5,000 digits is too long: write a shorter number, or quote it"),
+])
+def test_a_config_value_of_the_wrong_type_is_a_usage_error(tmp_path: Path, config: str,
+                                                           where: str, message: str) -> None:
+    root = make_estate(tmp_path, config=config)
+    assert_usage_error(run(["check"], root),
+                       f"govcheck: error: govcheck.yaml:{where}: invalid config: {message}")
+
+
 def test_unknown_rule_id_under_rules(tmp_path: Path) -> None:
     root = make_estate(tmp_path, config="rules:\n  GOV012: {severity: info}\n  GOV099: {severity: off}\n")
     result = run(["check"], root)

@@ -129,3 +129,33 @@ def test_a_policy_with_a_mistake_names_its_file_line_and_column(project: Path) -
     assert result.exit_code == 2
     assert result.output.startswith("govcheck: error: policies/acme001.yaml:7:15: invalid rule: "
                                     "unknown check function 'requird'")
+
+
+@pytest.mark.parametrize(("old", "new", "where", "message"), [
+    ("paths: [spec.vendor]", "paths: spec.vendor", "9:12",
+     "checks[0].paths must be a list, not a string"),
+    ("paths: [spec.vendor]", "paths: [2]", "9:13", "checks[0].paths[0] must be a string, not a number"),
+    ("kind: System", "kind: [System]", "8:11",
+     ("checks[0].kind: '['System']' is not one of Team, Person, System, Dataset, Integration (did "
+     "you mean 'System'?)")),
+    ("kind: System", "kind: System\n    where: {path: spec.vendor, within: 18}", "9:40",
+     "checks[0].where.within must be a string, not a number"),
+    ("kind: System", "kind: System\n    where: {not: [1]}", "9:18",
+     "checks[0].where.not must be a mapping, not a list"),
+    ("    paths: [spec.vendor]\n", "", "7:5", "checks[0].paths is required"),
+    ("title: Every system names its vendor", "title: [Every system]", "2:8",
+     "title must be a string, not a list"),
+    ("title: Every system names its vendor", "title: Vendors\ntittle: x", "3:1",
+     "unknown key 'tittle' (did you mean 'title'?)"),
+    ("title: Every system names its vendor", "", "1:1", "title is required"),
+    ("checks:\n", "checks: 2\n", "6:9", "checks must be a list, not a number"),
+])
+def test_a_policy_value_of_the_wrong_type_names_its_file_line_and_column(
+        project: Path, old: str, new: str, where: str, message: str) -> None:
+    text = RULE.replace(old, new)
+    if new.startswith("checks: 2"):
+        text = text[:text.index("checks: 2") + len("checks: 2\n")]
+    (project / "policies" / "acme001.yaml").write_text(text)
+    result = CliRunner().invoke(cli, ["check"])
+    assert (result.exit_code, result.output) == (
+        2, f"govcheck: error: policies/acme001.yaml:{where}: invalid rule: {message}\n")

@@ -10,9 +10,9 @@ from typing import Any, NoReturn
 from govcheck.errors import GovcheckError
 from govcheck.load.discover import NotAFile, read_regular_file
 from govcheck.load.documents import load_bytes
-from govcheck.load.schema import dotted
+from govcheck.load.schema import dotted, explain
 from govcheck.load.schema.gate import gate_for
-from govcheck.model.document import Document
+from govcheck.model.document import Document, SchemaProblem
 from govcheck.model.findings import Severity
 
 RULE_ID = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -153,9 +153,13 @@ def _validate(document: Document, data: Any, schema: dict[str, Any], prefix: tup
     error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if error is not None:
         path = prefix + tuple(error.absolute_path)
-        _fail(document, path, f"{dotted(path)}: {error.message}")
+        problem = next(explain(error, prefix), SchemaProblem(path, f"{dotted(path)}: {error.message}"))
+        _fail(document, problem.path, problem.message, problem.at_key)
 
 
-def _fail(document: Document, path: tuple[Any, ...], message: str) -> NoReturn:
-    line, column = document.position(path) or document.start
+def _fail(document: Document, path: tuple[Any, ...], message: str, at_key: bool = False) -> NoReturn:
+    """Stop the run at the offending node (its key, or its nearest existing parent)."""
+    where = document.key_positions.get(tuple(path)) if at_key else None
+    parents = (document.position(path[:length]) for length in range(len(path), 0, -1))
+    line, column = where or next((found for found in parents if found), document.start)
     raise GovcheckError(f"invalid rule: {message}", document.file, line, column)
