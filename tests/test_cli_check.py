@@ -219,6 +219,20 @@ def test_a_config_value_of_the_wrong_type_is_a_usage_error(tmp_path: Path, confi
                        f"govcheck: error: govcheck.yaml:{where}: invalid config: {message}")
 
 
+@pytest.mark.parametrize(("config", "where", "named"), [
+    ("ecosystem: /\n", "1:12", "ecosystem '/'"),
+    ("ecosystem: ../elsewhere\n", "1:12", "ecosystem '../elsewhere'"),
+    ("policies: [policies, /usr/lib]\n", "1:22", "policies[1] '/usr/lib'"),
+])
+def test_folders_outside_the_repository_are_never_walked(tmp_path: Path, config: str, where: str,
+                                                         named: str) -> None:
+    root = make_estate(tmp_path / "repo", config=config)
+    (root / "policies").mkdir()
+    assert_usage_error(run(["check"], root),
+                       f"govcheck: error: govcheck.yaml:{where}: {named} is outside the "
+                       f"repository ({root.resolve()}): name a folder inside it")
+
+
 def test_unknown_rule_id_under_rules(tmp_path: Path) -> None:
     root = make_estate(tmp_path, config="rules:\n  GOV012: {severity: info}\n  GOV099: {severity: off}\n")
     result = run(["check"], root)

@@ -53,7 +53,9 @@ def open_project(cwd: Path, config_option: str | None = None) -> Project:
         path = find_config(cwd)
     folder = path.resolve().parent if path is not None else project_root(cwd.resolve())
     root = project_root(folder)
-    return Project(load_config(path, root) if path else Config(root=folder), root)
+    config = load_config(path, root) if path else Config(root=folder)
+    config.check_folders(root)
+    return Project(config, root)
 
 
 def load_estate(project: Project, target: Path, use_cache: bool = False) -> Estate:

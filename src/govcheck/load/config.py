@@ -9,6 +9,7 @@ from typing import Any
 
 from govcheck.errors import GovcheckError
 from govcheck.load import schema
+from govcheck.load.schema import dotted
 from govcheck.load.documents import load_bytes
 from govcheck.model.document import Document, Position
 from govcheck.model.estate import Estate
@@ -59,6 +60,19 @@ class Config:
                 hint = schema.suggest(rule_id, known)
                 raise GovcheckError(f"unknown rule id '{rule_id}' under rules:{hint}; "
                                     "'govcheck rules' lists them", self.file, line, column)
+
+
+    def check_folders(self, repository: Path) -> None:
+        """The ecosystem and policy folders are inside the repository: govcheck never reads
+        (or walks) what lies outside it, such as `ecosystem: /`."""
+        named: list[tuple[tuple[str | int, ...], str]] = [(("ecosystem",), self.ecosystem)]
+        named += [(("policies", index), folder) for index, folder in enumerate(self.policies)]
+        top = repository.resolve()
+        for path, folder in named:
+            if not (self.root / folder).resolve().is_relative_to(top):
+                line, column = self.locate(path)
+                raise GovcheckError(f"{dotted(path)} '{folder}' is outside the repository "
+                                    f"({top}): name a folder inside it", self.file, line, column)
 
 
 def find_config(start: Path, top: Path | None = None) -> Path | None:
