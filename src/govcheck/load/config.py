@@ -9,8 +9,8 @@ from typing import Any
 
 from govcheck.errors import GovcheckError
 from govcheck.load import schema
-from govcheck.load.schema import dotted
 from govcheck.load.documents import load_bytes
+from govcheck.load.schema import dotted
 from govcheck.model.document import Document, Position
 from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
