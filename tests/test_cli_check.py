@@ -233,6 +233,24 @@ def test_folders_outside_the_repository_are_never_walked(tmp_path: Path, config:
                        f"repository ({root.resolve()}): name a folder inside it")
 
 
+@pytest.mark.parametrize("key", ["ecosystem: {}", "policies: [{}]"])
+def test_a_folder_name_longer_than_the_system_takes_is_a_config_error(tmp_path: Path,
+                                                                      key: str) -> None:
+    name = "x" * 300
+    root = make_estate(tmp_path, config=key.format(name) + "\n")
+    named = "ecosystem" if key.startswith("ecosystem") else "policies[0]"
+    assert_usage_error(run(["check"], root), "govcheck: error: govcheck.yaml:1:12: "
+                                             f"{named} '{name}' cannot be used: File name too long")
+
+
+@pytest.mark.parametrize("args", [["check", "x" * 300], ["check", "--config", "x" * 300]])
+def test_a_path_argument_longer_than_the_system_takes_is_a_usage_error(
+        tmp_path: Path, args: list[str]) -> None:
+    root = make_estate(tmp_path)
+    assert_usage_error(run(args, root),
+                       f"govcheck: error: cannot use the path '{'x' * 300}': File name too long")
+
+
 def test_unknown_rule_id_under_rules(tmp_path: Path) -> None:
     root = make_estate(tmp_path, config="rules:\n  GOV012: {severity: info}\n  GOV099: {severity: off}\n")
     result = run(["check"], root)

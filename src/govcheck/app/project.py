@@ -11,7 +11,7 @@ from govcheck.changes.report import CheckReport
 from govcheck.errors import GovcheckError
 from govcheck.load.build import build_estate
 from govcheck.load.config import Config, find_config, load_config, project_root
-from govcheck.load.discover import SourceFile, discover
+from govcheck.load.discover import SourceFile, discover, exists
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
@@ -47,7 +47,7 @@ def open_project(cwd: Path, config_option: str | None = None) -> Project:
     path: Path | None
     if config_option is not None:
         path = Path(config_option)
-        if not path.is_file():
+        if not exists(path) or not path.is_file():
             raise GovcheckError(f"config file '{config_option}' does not exist")
     else:
         path = find_config(cwd)
@@ -64,7 +64,7 @@ def load_estate(project: Project, target: Path, use_cache: bool = False) -> Esta
 
 
 def discover_manifests(project: Project, target: Path) -> tuple[list[SourceFile], list[LoadProblem]]:
-    if not target.exists():
+    if not exists(target):
         raise GovcheckError(f"no such file or folder: '{target}' (pass the manifests' folder, "
                             "or set 'ecosystem:' in govcheck.yaml; 'govcheck init' makes one)")
     return discover(target, project.root)

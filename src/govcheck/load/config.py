@@ -69,10 +69,21 @@ class Config:
         named += [(("policies", index), folder) for index, folder in enumerate(self.policies)]
         top = repository.resolve()
         for path, folder in named:
-            if not (self.root / folder).resolve().is_relative_to(top):
+            problem = _folder_problem(self.root / folder, top)
+            if problem:
                 line, column = self.locate(path)
-                raise GovcheckError(f"{dotted(path)} '{folder}' is outside the repository "
-                                    f"({top}): name a folder inside it", self.file, line, column)
+                raise GovcheckError(f"{dotted(path)} '{folder}' {problem}", self.file, line,
+                                    column)
+
+
+def _folder_problem(folder: Path, top: Path) -> str | None:
+    if not folder.resolve().is_relative_to(top):
+        return f"is outside the repository ({top}): name a folder inside it"
+    try:
+        folder.exists()
+    except OSError as error:   # a name the system refuses (too long): pathlib raises
+        return f"cannot be used: {error.strerror}"
+    return None
 
 
 def find_config(start: Path, top: Path | None = None) -> Path | None:

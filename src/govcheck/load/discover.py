@@ -6,6 +6,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck.errors import GovcheckError
 from govcheck.model.document import LoadProblem
 
 SUFFIXES = (".yaml", ".yml")
@@ -25,6 +26,15 @@ def relative_name(path: Path | str, root: Path | str) -> str:
     if path.startswith(root + os.sep):
         path = path[len(root) + 1:]
     return path.replace(os.sep, "/")
+
+
+def exists(path: Path) -> bool:
+    """Whether `path` exists; a GovcheckError when the system refuses its very name (longer
+    than a file name may be), which pathlib raises instead of answering."""
+    try:
+        return path.exists()
+    except OSError as error:
+        raise GovcheckError(f"cannot use the path '{path}': {error.strerror}") from None
 
 
 def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProblem]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
-from govcheck.load.discover import NotAFile, read_regular_file
+from govcheck.load.discover import NotAFile, exists, read_regular_file
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, explain
 from govcheck.load.schema.gate import gate_for
@@ -66,7 +66,7 @@ def builtin_policy_files() -> list[tuple[str, bytes]]:
 
 def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
     """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not folder.is_dir():
+    if not exists(folder) or not folder.is_dir():
         raise GovcheckError(f"policy folder '{folder}' does not exist")
     paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
     return [(_name(path, root), _read_policy(path, root)) for path in paths]
