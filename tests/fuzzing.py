@@ -250,28 +250,104 @@ def truncate(rng: random.Random, files: Files) -> str:
     return f"{path}: truncate at byte {at}"
 
 
-def structural(rng: random.Random, files: Files) -> str:
-    """Load a file, change one node (hostile value, swap with another node, drop a key,
-    wrap in a list or map, nest deeply) and write it back."""
+TOKEN = "FUZZ-TOKEN-7f3a"   # stands for a hostile text in a dumped document
+
+
+def _loaded(rng: random.Random, files: Files) -> tuple[str, list[object]] | None:
+    """A random manifest's documents as plain values (None when it does not load)."""
     candidates = _texts(files)
     if not candidates:
-        return "no file"
+        return None
     path = rng.choice(candidates)
     content = files[path]
     assert isinstance(content, bytes)
     try:
-        documents = list(yaml.safe_load_all(content))
+        return path, list(yaml.safe_load_all(content))
     except (yaml.YAMLError, ValueError):
-        return f"{path}: not loadable, unchanged"
+        return None
+
+
+def _dump(files: Files, path: str, documents: list[object], replacement: str = "") -> None:
+    text = yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True, width=10_000)
+    files[path] = text.replace(TOKEN, replacement).encode("utf-8", "surrogateescape")
+
+
+def structural(rng: random.Random, files: Files) -> str:
+    """Load a file, change one node (hostile value, swap with another node, drop a key,
+    wrap in a list or map) and write it back."""
+    loaded = _loaded(rng, files)
+    if loaded is None:
+        return "no loadable file"
+    path, documents = loaded
     nodes = [(d, node) for d, document in enumerate(documents) for node in _nodes(document, ())]
     if not nodes:
         return f"{path}: no nodes"
     doc_index, node_path = rng.choice(nodes)
-    token = "FUZZ-TOKEN-7f3a"
     action, replacement = _structural_change(rng, documents, doc_index, node_path, nodes)
-    text = yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True, width=10_000)
-    files[path] = text.replace(token, replacement).encode("utf-8", "surrogateescape")
+    _dump(files, path, documents, replacement)
     return f"{path}: document {doc_index} {'.'.join(map(str, node_path))}: {action}"
+
+
+_LEAVES: dict[type, list[object]] = {}
+
+
+def _leaves_of_the_estate() -> dict[type, list[object]]:
+    """Every leaf value of the pristine estate, by type: names, enum values, dates, texts."""
+    if not _LEAVES:
+        for path, content in sorted(pristine().items()):
+            if isinstance(content, bytes) and path.startswith("ecosystem/"):
+                for document in yaml.safe_load_all(content):
+                    for node in _nodes(document, ()):
+                        value = _get(document, node)
+                        if not isinstance(value, (dict, list)):
+                            _LEAVES.setdefault(type(value), []).append(value)
+        for values in _LEAVES.values():
+            values[:] = sorted(set(values), key=repr)
+    return _LEAVES
+
+
+def same_type_value(rng: random.Random, files: Files) -> str:
+    """A leaf takes another leaf's value of the same type from anywhere in the estate (another
+    name, enum value, date, duration, cron or text): mostly still valid, so that the rules
+    and the change detection, not the schema, have to make sense of it."""
+    loaded = _loaded(rng, files)
+    if loaded is None:
+        return "no loadable file"
+    path, documents = loaded
+    leaves = [(d, node) for d, document in enumerate(documents) for node in _nodes(document, ())
+              if not isinstance(_get(document, node), (dict, list))]
+    if not leaves:
+        return f"{path}: no leaves"
+    doc_index, node_path = rng.choice(leaves)
+    current = _get(documents[doc_index], node_path)
+    pool = _leaves_of_the_estate().get(type(current)) or [current]
+    value = rng.choice(pool)
+    if isinstance(current, str) and rng.random() < 0.2:
+        value = rng.choice([f"person:{value}", f"team:{value}", f"{value} \u202e{value}",
+                            f"{value}\x00", f"{value}\n{value}", value * 50])
+    _set(documents[doc_index], node_path, value)
+    _dump(files, path, documents)
+    return f"{path}: document {doc_index} {'.'.join(map(str, node_path))}: {value!r:.60}"
+
+
+def copy_entity(rng: random.Random, files: Files) -> str:
+    """A manifest's documents again under new names, in a new file: more links, more cycles,
+    more of everything the rules compare."""
+    loaded = _loaded(rng, files)
+    if loaded is None:
+        return "no loadable file"
+    path, documents = loaded
+    suffix = f"-copy{rng.randrange(1000)}"
+    for document in documents:
+        metadata = document.get("metadata") if isinstance(document, dict) else None
+        if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+            metadata["name"] += suffix
+    new_path = path.rsplit(".", 1)[0] + suffix + ".yaml"
+    _dump(files, new_path, documents)
+    copy = {new_path: files[new_path]}
+    changes = [same_type_value(rng, copy) for _ in range(rng.randrange(3))]
+    files[new_path] = copy[new_path]
+    return f"{path}: copied as {new_path}" + "".join(f"; {change}" for change in changes)
 
 
 def _nodes(data: object, path: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
@@ -320,7 +396,7 @@ def _structural_change(rng: random.Random, documents: list[object], doc_index: i
         _set(document, node_path, [current] if rng.random() < 0.5 else {"x": current})
         return "wrapped", ""
     value = rng.choice(HOSTILE)
-    _set(document, node_path, "FUZZ-TOKEN-7f3a")
+    _set(document, node_path, TOKEN)
     return f"replaced by {value[:60]!r}", value
 
 
@@ -474,7 +550,8 @@ def config_addition(rng: random.Random, files: Files) -> str:
 TEXT_MUTATIONS: list[Mutation] = [delete_line, duplicate_line, reindent_line, swap_values,
                                   replace_value, replace_value, structural, structural,
                                   insert_characters, truncate]
-MUTATIONS: list[Mutation] = [*TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS, delete_file,
+MUTATIONS: list[Mutation] = [*TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS,
+                             *[same_type_value] * 8, copy_entity, copy_entity, delete_file,
                              rename_file, duplicate_file, special_file, empty_file, huge_file,
                              user_policy, user_policy, config_addition, config_addition]
 
