@@ -209,8 +209,8 @@ WAIVER_OF = ("waivers:\n  - rule: GOV003\n    entity: integration/website-leads-
     ("rules:\n  GOV012: warning\n", "2:11", "rules.GOV012 must be a mapping, not a string"),
     ("change_control: {governance_approvers: team:finance}\n", "1:40",
      "change_control.governance_approvers must be a list, not a string"),
-    ('ecosystem: "eco\\0system"\n', "1:12", "ecosystem: 'eco\0system' is not valid: A folder "
-     "relative to govcheck.yaml (a path cannot hold a NUL character)."),
+    ('ecosystem: "eco\\0system"\n', "1:12", ("ecosystem: 'eco\0system' is not valid: A folder "
+     "relative to govcheck.yaml (a path cannot hold a NUL character).")),
     ("ecosystem: " + "9" * 5000 + "\n", "1:12",
      "a number of 5,000 digits is too long: write a shorter number, or quote it"),
 ])

@@ -248,10 +248,10 @@ def test_what_the_user_must_fix_is_one_line_and_exit_2(feature: DiffRepo, args: 
 
 
 @pytest.mark.parametrize(("config", "column", "message"), [
-    ('ecosystem: "eco\\0system"\n', 12, "ecosystem: 'eco\0system' is not valid: A folder relative "
-     "to govcheck.yaml (a path cannot hold a NUL character)."),
-    ('policies: ["pol\\0icies"]\n', 12, "policies[0]: 'pol\0icies' is not valid: A folder "
-     "relative to govcheck.yaml (a path cannot hold a NUL character)."),
+    ('ecosystem: "eco\\0system"\n', 12, ("ecosystem: 'eco\0system' is not valid: A folder relative "
+     "to govcheck.yaml (a path cannot hold a NUL character).")),
+    ('policies: ["pol\\0icies"]\n', 12, ("policies[0]: 'pol\0icies' is not valid: A folder "
+     "relative to govcheck.yaml (a path cannot hold a NUL character).")),
 ])
 def test_a_nul_in_a_folder_of_the_head_config_is_an_invalid_config(
         feature: DiffRepo, config: str, column: int, message: str) -> None:
