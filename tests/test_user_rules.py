@@ -159,3 +159,39 @@ def test_a_policy_value_of_the_wrong_type_names_its_file_line_and_column(
     result = CliRunner().invoke(cli, ["check"])
     assert (result.exit_code, result.output) == (
         2, f"govcheck: error: policies/acme001.yaml:{where}: invalid rule: {message}\n")
+
+
+@pytest.mark.parametrize(("cases", "where", "message"), [
+    ("cases: 2", "2:8", "cases must be a list, not a number"),
+    ("cases: [{name: a, files: 2}]", "2:26", "cases[0].files must be a mapping, not a number"),
+    ("cases: [{name: a, files: {x.yaml: {hex: zz}}}]", "2:41",
+     "cases[0].files.x.yaml.hex: 'zz' is not valid: it must match ^(\\s*[0-9a-fA-F]{2})*\\s*$"),
+    ("cases: [{name: a, findings: [2]}]", "2:30", "cases[0].findings[0] must be a mapping, not a number"),
+    ("cases: [{name: a, as_of: 2026-13-01}]", "2:26",
+     "cases[0].as_of: '2026-13-01' is not a valid date"),
+    ("cases: [{name: a, config: 2}]", "2:27", "cases[0].config must be a string, not a number"),
+    ("cases: [{name: a, files: {../x.yaml: a}}]", "2:26",
+     ("cases[0].files: '../x.yaml' is not valid: A path inside the case's repository (not "
+     "absolute, no '..').")),
+    ("cases: [{name: a, files: {x.yaml: {pad_to: 99999999999}}}]", "2:44",
+     "cases[0].files.x.yaml.pad_to: 99999999999 is greater than the maximum of 16777216"),
+])
+def test_a_case_file_of_the_wrong_shape_names_its_file_line_and_column(
+        project: Path, cases: str, where: str, message: str) -> None:
+    (project / "rule-cases" / "acme001.yaml").write_text(f"rule: ACME001\n{cases}\n")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert (result.exit_code, result.output) == (
+        2, f"govcheck: error: rule-cases/acme001.yaml:{where}: invalid case file: {message}\n")
+
+
+@pytest.mark.parametrize("content", ["{target}: planted", "x.yaml: {{symlink_outside: ../../{name}}}"])
+def test_a_case_file_never_writes_outside_its_temporary_repository(project: Path,
+                                                                   content: str) -> None:
+    target = project / "planted.yaml"
+    files = content.format(target=target, name=target.name)
+    (project / "rule-cases" / "acme001.yaml").write_text(
+        f"rule: ACME001\ncases:\n  - name: a\n    files: {{{files}}}\n")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert result.exit_code == 2
+    assert "invalid case file: cases[0].files" in result.output
+    assert not target.exists()
