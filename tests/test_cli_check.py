@@ -192,6 +192,68 @@ def test_bad_severity_in_config(tmp_path: Path) -> None:
                        "'loud' is not one of error, warning, info, off")
 
 
+WAIVER_OF = ("waivers:\n  - rule: GOV003\n    entity: integration/website-leads-to-crm\n"
+             "    reason: {reason}\n    approved_by: {approver}\n    expires: {expires}\n")
+
+
+@pytest.mark.parametrize(("config", "where", "message"), [
+    (WAIVER_OF.format(reason=5, approver="person:jane-doe", expires="2099-01-01"), "4:13",
+     "waivers[0].reason must be a string, not a number"),
+    (WAIVER_OF.format(reason="r", approver="[person:jane-doe]", expires="2099-01-01"), "5:18",
+     "waivers[0].approved_by must be a string, not a list"),
+    (WAIVER_OF.format(reason="r", approver="person:jane-doe", expires="{on: 2099-01-01}"), "6:14",
+     "waivers[0].expires must be a string, not a mapping"),
+    (WAIVER_OF.format(reason="r", approver="person:jane-doe", expires="1e400"), "6:14",
+     "waivers[0].expires must be a string, not a number"),
+    ("ecosystem: [ecosystem]\n", "1:12", "ecosystem must be a string, not a list"),
+    ("policies: true\n", "1:11", "policies must be a list, not a boolean"),
+    ("rules:\n  GOV012: warning\n", "2:11", "rules.GOV012 must be a mapping, not a string"),
+    ("change_control: {governance_approvers: team:finance}\n", "1:40",
+     "change_control.governance_approvers must be a list, not a string"),
+    ('ecosystem: "eco\\0system"\n', "1:12", ("ecosystem: 'eco\\x00system' is not valid: A folder "
+     "relative to govcheck.yaml (a path cannot hold a NUL character).")),
+    ("ecosystem: " + "9" * 5000 + "\n", "1:12",
+     "a number of 5,000 digits is too long: write a shorter number, or quote it"),
+])
+def test_a_config_value_of_the_wrong_type_is_a_usage_error(tmp_path: Path, config: str,
+                                                           where: str, message: str) -> None:
+    root = make_estate(tmp_path, config=config)
+    assert_usage_error(run(["check"], root),
+                       f"govcheck: error: govcheck.yaml:{where}: invalid config: {message}")
+
+
+@pytest.mark.parametrize(("config", "where", "named"), [
+    ("ecosystem: /\n", "1:12", "ecosystem '/'"),
+    ("ecosystem: ../elsewhere\n", "1:12", "ecosystem '../elsewhere'"),
+    ("policies: [policies, /usr/lib]\n", "1:22", "policies[1] '/usr/lib'"),
+])
+def test_folders_outside_the_repository_are_never_walked(tmp_path: Path, config: str, where: str,
+                                                         named: str) -> None:
+    root = make_estate(tmp_path / "repo", config=config)
+    (root / "policies").mkdir()
+    assert_usage_error(run(["check"], root),
+                       f"govcheck: error: govcheck.yaml:{where}: {named} is outside the "
+                       f"repository ({root.resolve()}): name a folder inside it")
+
+
+@pytest.mark.parametrize("key", ["ecosystem: {}", "policies: [{}]"])
+def test_a_folder_name_longer_than_the_system_takes_is_a_config_error(tmp_path: Path,
+                                                                      key: str) -> None:
+    name = "x" * 300
+    root = make_estate(tmp_path, config=key.format(name) + "\n")
+    named = "ecosystem" if key.startswith("ecosystem") else "policies[0]"
+    assert_usage_error(run(["check"], root), "govcheck: error: govcheck.yaml:1:12: "
+                                             f"{named} '{name}' cannot be used: File name too long")
+
+
+@pytest.mark.parametrize("args", [["check", "x" * 300], ["check", "--config", "x" * 300]])
+def test_a_path_argument_longer_than_the_system_takes_is_a_usage_error(
+        tmp_path: Path, args: list[str]) -> None:
+    root = make_estate(tmp_path)
+    assert_usage_error(run(args, root),
+                       f"govcheck: error: cannot use the path '{'x' * 300}': File name too long")
+
+
 def test_unknown_rule_id_under_rules(tmp_path: Path) -> None:
     root = make_estate(tmp_path, config="rules:\n  GOV012: {severity: info}\n  GOV099: {severity: off}\n")
     result = run(["check"], root)

@@ -132,6 +132,9 @@ CASES: list[tuple[str, Callable[[Manifests], None], list[str]]] = [
     ("classification-raised", edit(lambda m: m.spec(LEAD).update(classification="restricted")),
      [(f"dataset.classification.changed major {LEAD} — classification confidential → "
       f"restricted ⇒ {APPROVERS}")]),
+    ("classification-of-wrong-type", edit(lambda m: m.spec(LEAD).update(classification=["x"])),
+     [(f"dataset.classification.changed major {LEAD} — classification confidential → "
+      f"['x'] ⇒ {APPROVERS}")]),
     ("approvers-changed", edit(lambda m: m.spec(LEAD)["change_control"].update(
         approvers=["person:jane", "person:mallory"], min_approvals=2)),
      [(f"dataset.approvers.changed major {LEAD} — approvers +person:mallory; min_approvals "

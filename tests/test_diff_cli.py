@@ -253,6 +253,21 @@ def test_what_the_user_must_fix_is_one_line_and_exit_2(feature: DiffRepo, args: 
         2, "", f"govcheck: error: {message}\n")
 
 
+@pytest.mark.parametrize(("config", "column", "message"), [
+    ('ecosystem: "eco\\0system"\n', 12, ("ecosystem: 'eco\\x00system' is not valid: A folder relative "
+     "to govcheck.yaml (a path cannot hold a NUL character).")),
+    ('policies: ["pol\\0icies"]\n', 12, ("policies[0]: 'pol\\x00icies' is not valid: A folder "
+     "relative to govcheck.yaml (a path cannot hold a NUL character).")),
+])
+def test_a_nul_in_a_folder_of_the_head_config_is_an_invalid_config(
+        feature: DiffRepo, config: str, column: int, message: str) -> None:
+    """It reached git's command line as a pathspec: ValueError: embedded null byte."""
+    feature.commit_estate(without_phone(), "A broken config", config=config)
+    result = run_govcheck(feature, "main...feature")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"govcheck: error: govcheck.yaml:1:{column}: invalid config: {message}\n")
+
+
 def test_a_shallow_clone_says_to_fetch_more_history(feature: DiffRepo, tmp_path: Path) -> None:
     feature.commit_estate(starter(), "and back")
     clone = GitRepo.clone(feature, tmp_path / "clone", "--depth", "1", "--branch", "feature")

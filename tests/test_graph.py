@@ -240,6 +240,17 @@ def test_an_undefined_system_is_drawn_and_flagged(broken_estate: Path) -> None:
     assert "sys_ghost_crm" in diagram.classes["error"]
 
 
+def test_a_link_whose_datasets_are_not_a_list_is_drawn_without_them(broken_estate: Path) -> None:
+    leads = broken_estate / "ecosystem" / "integrations" / "website-leads-to-crm.yaml"
+    text = leads.read_text()
+    leads.write_text(text[:text.index("  datasets:\n")] + "  datasets: 2\n"
+                     + text[text.index("  mode:"):])
+    done = govcheck(broken_estate, "graph", "--as-of", AS_OF)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert ("sys_website ==>|\"(no datasets) · real-time<br/>findings: GOV000\"| sys_salesforce"
+            in done.stdout)
+
+
 def test_labels_and_ids_are_safe_for_github() -> None:
     odd = Node("a.b", 'Say "hi" <b>[x]</b> #1', "crm", ("lead",))
     clash = Node("a-b", "Other", "crm")

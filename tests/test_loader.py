@@ -149,6 +149,23 @@ def test_size_limit_is_a_parameter() -> None:
     assert [(p.line, p.column) for p in problems] == [(1, 1)]
 
 
+@pytest.mark.parametrize(("text", "column", "digits"), [
+    ("a: " + "9" * 5000, 4, "5,000"),                 # plain
+    ("a: -" + "9" * 4400, 4, "4,400"),                # signed
+    ("a: !!int " + "7" * 4301, 4, "4,301"),           # tagged
+    ("a: [1, " + "5" * 4500 + "]", 8, "4,500"),       # in a flow list
+    ("? !!int " + "1" * 5000 + "\n: 3", 3, "5,000"),  # a key
+])
+def test_a_number_python_will_not_convert_is_refused(text: str, column: int, digits: str) -> None:
+    assert only_problem(text) == ("ecosystem/m.yaml", 1, column, (
+        f"a number of {digits} digits is too long: write a shorter number, or quote it"))
+
+
+def test_long_numbers_within_pythons_limit_and_quoted_ones_load() -> None:
+    assert load("a: 1" + "0" * 400 + "\nb: '" + "9" * 5000 + "'\nc: 1e400\n") == (
+        [{"a": 10 ** 400, "b": "9" * 5000, "c": math.inf}], [])
+
+
 # --- documents and positions --------------------------------------------------------------
 
 def test_empty_documents_are_skipped_and_several_documents_load() -> None:

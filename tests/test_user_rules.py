@@ -131,18 +131,67 @@ def test_a_policy_with_a_mistake_names_its_file_line_and_column(project: Path) -
                                     "unknown check function 'requird'")
 
 
-@pytest.mark.parametrize(("case", "where", "why"), [
-    ("  - name: x\n    files: {}\n    findings: nothing\n", "5:15",
-     "cases[0].findings: 'nothing' is not of type 'array', 'null'"),
-    ("  - name: x\n    files: {}\n    findings: [{rule: ACME001}]\n", "5:16",
-     "cases[0].findings[0]: 'severity' is a required property"),
-    ("  - files: {}\n", "3:5", "cases[0]: 'name' is a required property"),
+@pytest.mark.parametrize(("old", "new", "where", "message"), [
+    ("paths: [spec.vendor]", "paths: spec.vendor", "9:12",
+     "checks[0].paths must be a list, not a string"),
+    ("paths: [spec.vendor]", "paths: [2]", "9:13", "checks[0].paths[0] must be a string, not a number"),
+    ("kind: System", "kind: [System]", "8:11",
+     ("checks[0].kind: '['System']' is not one of Team, Person, System, Dataset, Integration (did "
+     "you mean 'System'?)")),
+    ("kind: System", "kind: System\n    where: {path: spec.vendor, within: 18}", "9:40",
+     "checks[0].where.within must be a string, not a number"),
+    ("kind: System", "kind: System\n    where: {not: [1]}", "9:18",
+     "checks[0].where.not must be a mapping, not a list"),
+    ("    paths: [spec.vendor]\n", "", "7:5", "checks[0].paths is required"),
+    ("title: Every system names its vendor", "title: [Every system]", "2:8",
+     "title must be a string, not a list"),
+    ("title: Every system names its vendor", "title: Vendors\ntittle: x", "3:1",
+     "unknown key 'tittle' (did you mean 'title'?)"),
+    ("title: Every system names its vendor", "", "1:1", "title is required"),
+    ("checks:\n", "checks: 2\n", "6:9", "checks must be a list, not a number"),
 ])
-def test_a_case_file_with_a_mistake_names_its_place(project: Path, case: str, where: str,
-                                                    why: str) -> None:
-    (project / "rule-cases").mkdir(exist_ok=True)
-    (project / "rule-cases" / "bad.yaml").write_text(f"rule: ACME001\ncases:\n{case}",
-                                                     encoding="utf-8")
+def test_a_policy_value_of_the_wrong_type_names_its_file_line_and_column(
+        project: Path, old: str, new: str, where: str, message: str) -> None:
+    text = RULE.replace(old, new)
+    if new.startswith("checks: 2"):
+        text = text[:text.index("checks: 2") + len("checks: 2\n")]
+    (project / "policies" / "acme001.yaml").write_text(text)
+    result = CliRunner().invoke(cli, ["check"])
+    assert (result.exit_code, result.output) == (
+        2, f"govcheck: error: policies/acme001.yaml:{where}: invalid rule: {message}\n")
+
+
+@pytest.mark.parametrize(("cases", "where", "message"), [
+    ("cases: 2", "2:8", "cases must be a list, not a number"),
+    ("cases: [{name: a, files: 2}]", "2:26", "cases[0].files must be a mapping, not a number"),
+    ("cases: [{name: a, files: {x.yaml: {hex: zz}}}]", "2:41",
+     "cases[0].files.x.yaml.hex: 'zz' is not valid: it must match ^(\\s*[0-9a-fA-F]{2})*\\s*$"),
+    ("cases: [{name: a, findings: [2]}]", "2:30", "cases[0].findings[0] must be a mapping, not a number"),
+    ("cases: [{name: a, as_of: 2026-13-01}]", "2:26",
+     "cases[0].as_of: '2026-13-01' is not a valid date"),
+    ("cases: [{name: a, config: 2}]", "2:27", "cases[0].config must be a string, not a number"),
+    ("cases: [{name: a, files: {../x.yaml: a}}]", "2:26",
+     ("cases[0].files: '../x.yaml' is not valid: A path inside the case's repository (not "
+     "absolute, no '..').")),
+    ("cases: [{name: a, files: {x.yaml: {pad_to: 99999999999}}}]", "2:44",
+     "cases[0].files.x.yaml.pad_to: 99999999999 is greater than the maximum of 16777216"),
+])
+def test_a_case_file_of_the_wrong_shape_names_its_file_line_and_column(
+        project: Path, cases: str, where: str, message: str) -> None:
+    (project / "rule-cases" / "acme001.yaml").write_text(f"rule: ACME001\n{cases}\n")
     result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
     assert (result.exit_code, result.output) == (
-        2, f"govcheck: error: rule-cases/bad.yaml:{where}: invalid case file: {why}\n")
+        2, f"govcheck: error: rule-cases/acme001.yaml:{where}: invalid case file: {message}\n")
+
+
+@pytest.mark.parametrize("content", ["{target}: planted", "x.yaml: {{symlink_outside: ../../{name}}}"])
+def test_a_case_file_never_writes_outside_its_temporary_repository(project: Path,
+                                                                   content: str) -> None:
+    target = project / "planted.yaml"
+    files = content.format(target=target, name=target.name)
+    (project / "rule-cases" / "acme001.yaml").write_text(
+        f"rule: ACME001\ncases:\n  - name: a\n    files: {{{files}}}\n")
+    result = CliRunner().invoke(cli, ["rules", "--test", "rule-cases"])
+    assert result.exit_code == 2
+    assert "invalid case file: cases[0].files" in result.output
+    assert not target.exists()

@@ -11,7 +11,7 @@ from govcheck.app.remembered import RunInputs, config_identity, locate_project
 from govcheck.errors import GovcheckError
 from govcheck.load.build import build_estate
 from govcheck.load.config import Config, load_config
-from govcheck.load.discover import SourceFile, discover, policy_files
+from govcheck.load.discover import SourceFile, discover, exists, policy_files
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
 from govcheck.rules.baseline import Baseline, baseline_display, read_baseline
@@ -87,6 +87,7 @@ def open_project(cwd: Path, config_option: str | None = None) -> Project:
     """Find and read govcheck.yaml (or the one given) and the repository root."""
     place = locate_project(cwd, config_option)
     config = load_config(place.config, place.root) if place.config else Config(root=place.folder)
+    config.check_folders(place.root)
     return Project(config, place.root, place.config)
 
 
@@ -96,7 +97,7 @@ def load_estate(project: Project, target: Path, use_cache: bool = False) -> Esta
 
 
 def discover_manifests(project: Project, target: Path) -> tuple[list[SourceFile], list[LoadProblem]]:
-    if not target.exists():
+    if not exists(target):
         raise GovcheckError(f"no such file or folder: '{target}' (pass the manifests' folder, "
                             "or set 'ecosystem:' in govcheck.yaml; 'govcheck init' makes one)")
     return discover(target, project.root)

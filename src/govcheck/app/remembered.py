@@ -19,7 +19,14 @@ from typing import Any
 
 from govcheck.errors import GovcheckError
 from govcheck.load.cache import RunMemo, cache_folder
-from govcheck.load.discover import SourceFile, discover, find_config, policy_files, project_root
+from govcheck.load.discover import (
+    SourceFile,
+    discover,
+    exists,
+    find_config,
+    policy_files,
+    project_root,
+)
 from govcheck.model.document import LoadProblem
 from govcheck.model.findings import Severity
 from govcheck.rules.baseline import apply_baseline, baseline_display, read_baseline
@@ -41,7 +48,7 @@ def locate_project(cwd: Path, config_option: str | None = None) -> ProjectPlace:
     path: Path | None
     if config_option is not None:
         path = Path(config_option)
-        if not path.is_file():
+        if not exists(path) or not path.is_file():
             raise GovcheckError(f"config file '{config_option}' does not exist")
     else:
         path = find_config(cwd)

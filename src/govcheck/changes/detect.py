@@ -196,11 +196,16 @@ def _classification(pair: _Pair) -> Iterator[Change]:
                                                                           "internal")
     if before == after:
         return
-    old_rank, new_rank = CLASSIFICATION_RANK.get(before), CLASSIFICATION_RANK.get(after)
+    old_rank, new_rank = _rank(before), _rank(after)
     lowered = old_rank is not None and new_rank is not None and new_rank < old_rank
     detail = f"classification {_arrow(before, after)}" + (" (less protection)" if lowered else "")
     yield pair.change("dataset.classification.changed", BREAKING if lowered else MAJOR, detail,
                       ("spec", "classification"))
+
+
+def _rank(classification: Any) -> int | None:
+    """How protected a classification is; None for anything not a known name (GOV000's)."""
+    return CLASSIFICATION_RANK.get(classification) if isinstance(classification, str) else None
 
 
 def _approvers(pair: _Pair) -> Iterator[Change]:

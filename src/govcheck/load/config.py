@@ -10,6 +10,7 @@ from typing import Any
 from govcheck.errors import GovcheckError
 from govcheck.load import schema
 from govcheck.load.documents import load_bytes
+from govcheck.load.schema import dotted
 from govcheck.model.document import Document, Position
 from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
@@ -67,6 +68,28 @@ class Config:
                                     "'govcheck rules' lists them", self.file, line, column)
 
 
+    def check_folders(self, repository: Path) -> None:
+        """The ecosystem and policy folders are inside the repository: govcheck never reads
+        (or walks) what lies outside it, such as `ecosystem: /`."""
+        named: list[tuple[tuple[str | int, ...], str]] = [(("ecosystem",), self.ecosystem)]
+        named += [(("policies", index), folder) for index, folder in enumerate(self.policies)]
+        top = repository.resolve()
+        for path, folder in named:
+            problem = _folder_problem(self.root / folder, top)
+            if problem:
+                line, column = self.locate(path)
+                raise GovcheckError(f"{dotted(path)} '{folder}' {problem}", self.file, line,
+                                    column)
+
+
+def _folder_problem(folder: Path, top: Path) -> str | None:
+    if not folder.resolve().is_relative_to(top):
+        return f"is outside the repository ({top}): name a folder inside it"
+    try:
+        folder.exists()
+    except OSError as error:   # a name the system refuses (too long): pathlib raises
+        return f"cannot be used: {error.strerror}"
+    return None
 def load_config(path: Path | None, root: Path, display: str | None = None) -> Config:
     """Read and validate govcheck.yaml; anything wrong stops the run (exit 2)."""
     if path is None:

@@ -32,6 +32,15 @@ def relative_name(path: Path | str, root: Path | str) -> str:
     return path.replace(os.sep, "/")
 
 
+def exists(path: Path) -> bool:
+    """Whether `path` exists; a GovcheckError when the system refuses its very name (longer
+    than a file name may be), which pathlib raises instead of answering."""
+    try:
+        return path.exists()
+    except OSError as error:
+        raise GovcheckError(f"cannot use the path '{path}': {error.strerror}") from None
+
+
 def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProblem]]:
     """Every manifest file under `target` (a folder or one file), read from disk.
 
@@ -159,7 +168,7 @@ def builtin_policy_files() -> list[tuple[str, bytes]]:
 
 def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
     """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not folder.is_dir():
+    if not exists(folder) or not folder.is_dir():
         raise GovcheckError(f"policy folder '{folder}' does not exist")
     paths = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
     return [(_policy_name(path, root), _read_policy(path, root)) for path in paths]

@@ -114,16 +114,28 @@ def _pos(node: yaml.Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _LongNumber(Exception):
+    """An integer with more digits than Python converts (sys.get_int_max_str_digits)."""
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
     tag: str = node.tag
     if tag == _STR:
         return value
-    if tag == _PLAIN:
-        return _core_schema(value)
-    if tag.startswith(_CORE):
-        return _explicit(node, tag[len(_CORE):], value)
+    try:
+        if tag == _PLAIN:
+            return _core_schema(value)
+        if tag.startswith(_CORE):
+            return _explicit(node, tag[len(_CORE):], value)
+    except _LongNumber:
+        raise _Refused(node, _too_long(value)) from None
     raise _Refused(node, _tag_refused(tag))
+
+
+def _too_long(value: str) -> str:
+    digits = len(value.lstrip("+-"))
+    return f"a number of {digits:,} digits is too long: write a shorter number, or quote it"
 
 
 def _tag_refused(tag: str) -> str:
@@ -146,7 +158,10 @@ def _core_schema(value: str) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:   # more digits than Python converts
+            raise _LongNumber from None
     if _INT_OCT.match(value):
         return int(value, 0)
     if _INT_HEX.match(value):
@@ -193,8 +208,19 @@ class _Converter:
             tag = node.tag
             if tag == _STR:
                 return node.value
-            return _core_schema(node.value) if tag == _PLAIN else self._tagged(node)
+            if tag != _PLAIN:
+                return self._tagged(node)
+            return self._plain(node)
         return self._collection(node, path, depth, via_alias)
+
+    def _plain(self, node: yaml.ScalarNode) -> Any:
+        """A plain scalar's value under the core schema; a number too long to convert is
+        refused (reported) and left out."""
+        try:
+            return _core_schema(node.value)
+        except _LongNumber:
+            self.refused.append(_Refused(node, _too_long(node.value)))
+            return None
 
     def _tagged(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -243,7 +269,7 @@ class _Converter:
             elif not record and item.__class__ is _SCALAR and item.tag == _PLAIN:
                 value = item.value
                 result.append(_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
-                              else _core_schema(value))
+                              else self._plain(item))
             else:
                 result.append(self.convert(item, path + (index,) if record else path,
                                            depth + 1, via_alias))
@@ -279,7 +305,7 @@ class _Converter:
             elif value_node.__class__ is _SCALAR and value_node.tag == _PLAIN:
                 value = value_node.value
                 result[key] = (_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
-                               else _core_schema(value))
+                               else self._plain(value_node))
             else:
                 result[key] = self.convert(value_node, path, depth + 1, via_alias)
         return result

@@ -11,7 +11,8 @@ from typing import Any
 
 _DURATION = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$")
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$",
+    re.ASCII)   # digits 0-9 only, as ISO 8601 and the schema say
 _CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _CRON_NAMES: tuple[dict[str, int], ...] = ({}, {}, {}, {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
                {d.lower(): (i + 1) % 7 for i, d in enumerate(calendar.day_abbr)})
@@ -30,12 +31,17 @@ class Duration:
         return (self.years * 365.25 + self.months * 30.44 + self.days) * 86400 + self.seconds
 
     def after(self, start: dt.date) -> dt.date:
-        """The calendar date this long after `start` (month ends clamp: Jan 31 + P1M = Feb 28)."""
+        """The calendar date this long after `start` (month ends clamp: Jan 31 + P1M = Feb 28);
+        the last date the calendar has when that is later (P99999Y, or an as-of in 9999)."""
         month_index = start.month - 1 + self.months + 12 * self.years
         year, month = start.year + month_index // 12, month_index % 12 + 1
+        if year > dt.MAXYEAR:
+            return dt.date.max
         day = min(start.day, calendar.monthrange(year, month)[1])
-        whole_days = self.days + int(self.seconds // 86400)
-        return dt.date(year, month, day) + dt.timedelta(days=whole_days)
+        whole_days = self.days + self.seconds // 86400
+        if whole_days > (dt.date.max - dt.date(year, month, day)).days:
+            return dt.date.max
+        return dt.date(year, month, day) + dt.timedelta(days=int(whole_days))
 
 
 def parse_duration(text: Any) -> Duration | None:
@@ -51,7 +57,7 @@ def parse_duration(text: Any) -> Duration | None:
 
 
 def parse_date(text: Any) -> dt.date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -131,9 +137,9 @@ def _cron_field(text: str, low: int, high: int, names: dict[str, int]) -> frozen
     values: set[int] = set()
     for item in text.split(","):
         body, _, step_text = item.partition("/")
-        if step_text and not (step_text.isdigit() and int(step_text) > 0):
+        step = _cron_number(step_text) if step_text else 1
+        if not step:
             return None
-        step = int(step_text) if step_text else 1
         if body == "*":
             start, end = low, high
         else:
@@ -147,9 +153,13 @@ def _cron_field(text: str, low: int, high: int, names: dict[str, int]) -> frozen
 
 
 def _cron_value(text: str, names: dict[str, int]) -> int | None:
-    if text.isdigit():
-        return int(text)
-    return names.get(text.lower())
+    number = _cron_number(text)
+    return number if number is not None else names.get(text.lower())
+
+
+def _cron_number(text: str) -> int | None:
+    """Digits 0-9 only ('²'.isdigit() is true, and int() refuses it), never absurdly long."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 # -- cadence: how often a schedule runs ---------------------------------------------------

@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,30 +26,53 @@ from govcheck.load.config import Config, parse_config
 from govcheck.load.discover import discover
 from govcheck.load.documents import load_bytes
 from govcheck.rules.engine import check_estate
-from govcheck.rules.policy import Rule, validate_document
+from govcheck.rules.policy import Rule, check_document
 
 FINDING_KEYS = ("rule", "severity", "entity", "file", "line", "column", "message", "waived")
-
-_TEXT = {"type": "string"}
-_CONTENT = {"type": ["string", "object"]}
-_FILES = {"type": "object", "additionalProperties": _CONTENT}
-_FINDING = {"type": "object", "additionalProperties": False, "required": [
-    key for key in FINDING_KEYS if key != "waived"], "properties": {
-    "rule": _TEXT, "severity": {"enum": ["error", "warning", "info"]}, "entity": _TEXT,
-    "file": _TEXT, "line": {"type": "integer"}, "column": {"type": "integer"},
-    "message": _TEXT, "waived": {"type": "boolean"}}}
-# A case file's shape, checked before any case runs, so that a mistake in one is a message at
-# its place rather than a crash halfway.
-CASE_FILE_SCHEMA: dict[str, Any] = {
-    "type": "object", "properties": {
-        "rule": _TEXT, "as_of": _TEXT, "files": _FILES,
-        "cases": {"type": "array", "items": {
-            "type": "object", "required": ["name"], "properties": {
-                "name": _TEXT, "base": {"type": "boolean"}, "files": _FILES, "replace": _FILES,
-                "add": _FILES, "remove": {"type": "array", "items": _TEXT},
-                "config": {"type": ["string", "null"]}, "as_of": _TEXT,
-                "findings": {"type": ["array", "null"], "items": _FINDING}}}}}}
 BASE_NAME = "_base.yaml"
+MAX_PAD = 16 * 1024 * 1024
+
+# What a case file may hold, checked before anything is written: a file is named inside the
+# case's repository (never /etc/..., never ../..), and its content is text or one of the
+# mappings of the module docstring.
+_TEXT: dict[str, Any] = {"type": "string"}
+_FILE_NAME = {"pattern": r"^(?!/)(?!(.*/)?\.\.(/|$))[^\x00]+$",
+              "description": "A path inside the case's repository (not absolute, no '..')."}
+_CONTENT = {
+    "type": ["string", "object"], "minProperties": 1, "additionalProperties": False,
+    "properties": {
+        "text": _TEXT, "crlf": {"type": "boolean"}, "bom": {"type": "boolean"},
+        "encoding": {"enum": ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1",
+                              "cp1252"]},
+        "hex": {"type": "string", "pattern": r"^(\s*[0-9a-fA-F]{2})*\s*$"},
+        "pad_to": {"type": "integer", "minimum": 0, "maximum": MAX_PAD},
+        "symlink_outside": {"type": "string", "pattern": r"^(?!\.\.?$)[^/\x00]+$"},
+    },
+}
+_FILES = {"type": "object", "propertyNames": _FILE_NAME, "additionalProperties": _CONTENT}
+_DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+_FINDING = {
+    "type": "object", "additionalProperties": False, "required": list(FINDING_KEYS[:-1]),
+    "properties": {"rule": _TEXT, "severity": {"enum": ["error", "warning", "info"]},
+                   "entity": _TEXT, "file": _TEXT, "line": {"type": "integer", "minimum": 1},
+                   "column": {"type": "integer", "minimum": 1}, "message": _TEXT,
+                   "waived": {"type": "boolean"}},
+}
+_CASE = {
+    "type": "object", "required": ["name"], "additionalProperties": False,
+    "properties": {"name": _TEXT, "base": {"type": "boolean"}, "files": _FILES,
+                   "replace": _FILES, "add": _FILES, "remove": {"type": "array", "items": _TEXT},
+                   "config": _TEXT, "as_of": _DATE, "xfail": _TEXT,
+                   "findings": {"type": "array", "items": _FINDING}},
+}
+CASE_FILE_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["rule", "cases"], "additionalProperties": False,
+    "properties": {"rule": _TEXT, "cases": {"type": "array", "items": _CASE}},
+}
+BASE_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["files"], "additionalProperties": False,
+    "properties": {"as_of": _DATE, "files": _FILES},
+}
 
 
 @dataclass(frozen=True)
@@ -65,16 +88,18 @@ class CaseResult:
 
 
 def read_case_file(path: Path) -> dict[str, Any]:
-    """A case file, loaded with govcheck's own loader (so `as_of` stays a plain date text)."""
-    documents, problems = load_bytes(path.name, path.read_bytes())
+    """A case file (or the folder's _base.yaml), loaded with govcheck's own loader (so
+    `as_of` stays a plain date text) and checked against its schema."""
+    documents, problems = load_bytes(str(path), path.read_bytes())
     if problems:
         problem = problems[0]
         raise GovcheckError(problem.message, str(path), problem.line, problem.column)
-    data = documents[0].data if documents else None
-    if not isinstance(data, dict):
+    document = documents[0] if documents else None
+    if document is None or not isinstance(document.data, dict):
         raise GovcheckError("a case file is a mapping with rule: and cases:", str(path))
-    validate_document(replace(documents[0], file=str(path)), data, CASE_FILE_SCHEMA, (),
-                      "case file")
+    check_document(document, document.data,
+                   BASE_SCHEMA if path.name == BASE_NAME else CASE_FILE_SCHEMA, "case file")
+    data: dict[str, Any] = document.data
     return data
 
 
@@ -111,11 +136,17 @@ def _require(condition: bool, message: str) -> None:
 def content_bytes(content: Any) -> bytes:
     """A file's bytes from its case description."""
     if isinstance(content, str):
-        return content.encode("utf-8")
+        content = {"text": content}
     if "hex" in content:
         return bytes.fromhex(content["hex"])
-    text = content["text"].replace("\n", "\r\n") if content.get("crlf") else content["text"]
-    data: bytes = text.encode(content.get("encoding", "utf-8"))
+    text = content.get("text", "")
+    text = text.replace("\n", "\r\n") if content.get("crlf") else text
+    encoding = content.get("encoding", "utf-8")
+    try:
+        data: bytes = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise GovcheckError(f"the text of a case file cannot be written in {encoding}: "
+                            f"{error.reason}") from None
     if content.get("bom"):
         data = b"\xef\xbb\xbf" + data
     if "pad_to" in content:
@@ -132,17 +163,25 @@ def write_estate(root: Path, files: dict[str, Any], config: str | None) -> None:
     """The case's repository: a .git folder (the root), its files and its govcheck.yaml."""
     (root / ".git").mkdir(parents=True)
     for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, dict) and "symlink_outside" in content:
-            outside_of(root).mkdir(exist_ok=True)
-            secret = outside_of(root) / content["symlink_outside"]
-            secret.write_text(content.get("text", "apiVersion: govcheck/v1\n"), encoding="utf-8")
-            os.symlink(secret, path)
-        else:
-            path.write_bytes(content_bytes(content))
+        try:
+            _write_file(root, root / name, content)
+        except OSError as error:   # a file and a folder of the same name, say
+            raise GovcheckError(f"cannot write the case's file '{name}': {error.strerror}") from None
     if config is not None:
         (root / "govcheck.yaml").write_text(config, encoding="utf-8")
+
+
+def _write_file(root: Path, path: Path, content: Any) -> None:
+    if not path.parent.resolve().is_relative_to(root.resolve()):
+        raise GovcheckError(f"a case's file '{path}' would be written outside its repository")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, dict) and "symlink_outside" in content:
+        outside_of(root).mkdir(exist_ok=True)
+        secret = outside_of(root) / content["symlink_outside"]
+        secret.write_text(content.get("text", "apiVersion: govcheck/v1\n"), encoding="utf-8")
+        os.symlink(secret, path)
+    else:
+        path.write_bytes(content_bytes(content))
 
 
 def as_of_of(case: dict[str, Any], base: dict[str, Any] | None) -> dt.date:

@@ -240,9 +240,11 @@ def _approver_problems(estate: Estate, entity: Entity, path: tuple[Any, ...], li
 
 
 def _carried(estate: Estate, entity: Entity) -> Iterator[tuple[int, Entity]]:
+    """The datasets an integration carries that can be judged: a dataset that does not exist
+    is GOV004's finding, one that does not match its schema GOV000's."""
     for index, item in enumerate(entity.spec.get("datasets") or []):
         dataset = estate.lookup("Dataset", item.get("dataset")) if isinstance(item, dict) else None
-        if dataset is not None:
+        if dataset is not None and dataset.valid:
             yield index, dataset
 
 
@@ -380,7 +382,8 @@ def references_to(context: Context, params: Params) -> Iterator[Hit]:
         for pattern in params["paths"]:
             for path, value in expand(entity.document.data, pattern):
                 target = context.estate.lookup(params["to"], value)
-                if target is not None and matches(target, params["where"], context.as_of):
+                if target is not None and target.valid and matches(target, params["where"],
+                                                                   context.as_of):
                     yield hit(entity, path, render(params["message"], target,
                                                    {"path": dotted(path), "value": value}))
 

@@ -16,9 +16,9 @@ from typing import Any, NoReturn
 from govcheck.errors import GovcheckError
 from govcheck.load.discover import folder_policy_files, policy_files
 from govcheck.load.documents import load_bytes
-from govcheck.load.schema import dotted, suggest
+from govcheck.load.schema import dotted, explain, suggest
 from govcheck.load.schema.gate import gate_for
-from govcheck.model.document import Document
+from govcheck.model.document import Document, SchemaProblem
 from govcheck.model.findings import Severity
 
 RULE_ID = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -113,26 +113,31 @@ def _rule(document: Document) -> Rule:
 
 
 def _validate(document: Document, data: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> None:
-    validate_document(document, data, schema, prefix, "rule")
+    check_document(document, data, schema, "rule", prefix)
 
 
-def validate_document(document: Document, data: Any, schema: dict[str, Any],
-                      prefix: tuple[Any, ...], what: str) -> None:
-    """GovcheckError at the place of the first problem when `data` (found at `prefix` in the
-    document) does not meet `schema`: "invalid WHAT: path: why"."""
+def check_document(document: Document, data: Any, schema: dict[str, Any], what: str,
+                   prefix: tuple[Any, ...] = ()) -> None:
+    """Stop the run, at the offending node's file, line and column, when `data` (the
+    document's value at `prefix`) does not match `schema`: "invalid {what}: ..."."""
     if gate_for(schema)(data):
         return
-    import jsonschema  # only for a document that is wrong: to say precisely where and why
+    import jsonschema  # only for a file that is wrong: to say precisely where and why
 
-    error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         path = prefix + tuple(error.absolute_path)
-        _fail(document, path, f"{dotted(path)}: {error.message}", what)
+        problem = next(explain(error, prefix), SchemaProblem(path, f"{dotted(path)}: {error.message}"))
+        _fail(document, problem.path, problem.message, problem.at_key, what)
 
 
-def _fail(document: Document, path: tuple[Any, ...], message: str, what: str = "rule"
-          ) -> NoReturn:
-    line, column = document.position(path) or document.start
+def _fail(document: Document, path: tuple[Any, ...], message: str, at_key: bool = False,
+          what: str = "rule") -> NoReturn:
+    """Stop the run at the offending node (its key, or its nearest existing parent)."""
+    where = document.key_positions.get(tuple(path)) if at_key else None
+    parents = (document.position(path[:length]) for length in range(len(path), 0, -1))
+    line, column = where or next((found for found in parents if found), document.start)
     raise GovcheckError(f"invalid {what}: {message}", document.file, line, column)
 
 

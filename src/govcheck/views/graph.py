@@ -141,8 +141,9 @@ def system_node(system: Entity, records: tuple[str, ...], flags: dict[str, str],
 def integration_edge(integration: Entity, flags: dict[str, str],
                      rules: dict[str, tuple[str, ...]]) -> Edge:
     spec = integration.spec
-    datasets = [item.get("dataset") for item in spec.get("datasets") or []
-                if isinstance(item, dict)]
+    listed = spec.get("datasets")
+    datasets = [item.get("dataset") for item in listed if isinstance(item, dict)] \
+        if isinstance(listed, list) else []
     return Edge(integration.name, _text(spec.get("source")), _text(spec.get("target")),
                 tuple(name for name in datasets if isinstance(name, str)),
                 _text(spec.get("mode")) or "unspecified", cadence(spec.get("schedule")),

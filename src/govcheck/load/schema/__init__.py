@@ -1,10 +1,12 @@
 """JSON Schemas of the manifest kinds and of govcheck.yaml, and validation against them.
 
 The schemas are package data (`govcheck/load/schema/*.json`). A property annotated with
-`x-govcheck-rule` is a governance field: when it is missing or of the wrong shape, the named
-rule reports it, so schema validation stays silent there (one defect, one finding). So it is
-for a value of the spec that is still `TODO` where a name, a date or one of a list of words
-belongs: GOV020 reports it.
+`x-govcheck-rule` is a governance field: when it is missing, null or empty, the named rule
+reports it, and so does it a list of several values where `x-govcheck-several` says the rule
+counts them (one owner team); schema validation stays silent there (one defect, one
+finding). Any other wrong type is GOV000's, and the entity is then not judged by the rules.
+A value of the spec that is still `TODO` where a name, a date or one of a list of words
+belongs is GOV020's.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ KINDS = ("Team", "Person", "System", "Dataset", "Integration")
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_BASE = "https://govcheck.dev/schemas/v1/"
 GOVERNED = "x-govcheck-rule"
+SEVERAL = "x-govcheck-several"
 _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
                int: "a number", float: "a number", type(None): "empty"}
 
@@ -113,7 +116,7 @@ def validate(data: Any, kind: str | None) -> list[SchemaProblem]:
         return []
     problems: list[SchemaProblem] = []
     for error in _validator(kind).iter_errors(data):
-        problems.extend(_explain(error))
+        problems.extend(explain(error))
     return sorted(set(problems), key=lambda p: (len(p.path), [str(s) for s in p.path], p.message))
 
 
@@ -139,8 +142,10 @@ def suggest(word: str, choices: Iterable[str], count: int = 1) -> str:
     return f" (did you mean {listed}?)"
 
 
-def _explain(error: Any) -> Iterator[SchemaProblem]:
-    path: Path_ = tuple(error.absolute_path)
+def explain(error: Any, prefix: Path_ = ()) -> Iterator[SchemaProblem]:
+    """A jsonschema error as govcheck's problems (a path and a sentence); `prefix` is where
+    the validated value stands in its document."""
+    path: Path_ = prefix + tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     validator = error.validator
     if "x-message" in schema and validator in ("required", "not", "pattern"):
@@ -149,14 +154,21 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
         yield from _unknown_keys(path, error.instance, schema)
     elif validator == "required":
         yield from _missing_keys(path, error.instance, schema)
-    elif schema.get(GOVERNED) and (validator in ("type", "minLength", "minItems")
-                                   or error.instance == ""):
-        return  # missing or not a single value: the governance rule reports it
+    elif schema.get(GOVERNED) and _left_to_the_rule(validator, error.instance, schema):
+        return
     elif is_todo(error.instance) and validator in ("enum", "pattern", "format") \
             and path[:1] == ("spec",):
         return  # a decision still to make: GOV020 reports it
     else:
         yield SchemaProblem(path, _message(path, validator, error))
+
+
+def _left_to_the_rule(validator: str, instance: Any, schema: dict[str, Any]) -> bool:
+    """Whether a governance rule reports this instead of GOV000: missing, null or empty, or
+    several values where the rule counts them."""
+    if instance is None or instance == "" or validator in ("minLength", "minItems"):
+        return True
+    return validator == "type" and isinstance(instance, list) and bool(schema.get(SEVERAL))
 
 
 def _unknown_keys(path: Path_, instance: dict[str, Any], schema: dict[str, Any]

@@ -18,8 +18,8 @@ from govcheck.model.timing import parse_date
 
 Gate = Callable[[Any], bool]
 _SCALARS = (str, int, float, bool, type(None))
-_IGNORED = {"$schema", "$id", "title", "description", "default", "x-govcheck-rule", "x-message",
-            "definitions"}
+_IGNORED = {"$schema", "$id", "title", "description", "default", "x-govcheck-rule",
+            "x-govcheck-several", "x-message", "definitions"}
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
