@@ -102,7 +102,7 @@ def user_env(home: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in CLEARED and not k.startswith("XDG_")
+        if k not in CLEARED and not k.startswith(("XDG_", "GOVCHECK_"))
     }
     env.update(
         NO_COLOR="1",
