@@ -54,8 +54,8 @@ OTHER = "other"
 
 # govcheck's modules, in both the flat layout and the package layout
 GOVCHECK_MODULES = [
-    (r"(loader|load/documents)", NODES),
-    (r"(manifests|load/parse)", FILES),
+    (r"(loader|load/documents|model/document)", NODES),
+    (r"(manifests|load/(parse|build|discover|collector))", FILES),
     (r"(schema|schema_gate|load/schema/.*)", SCHEMA),
     (r"(cache|load/cache)", CACHE),
     (
