@@ -53,7 +53,7 @@ def header(results: Results) -> list[str]:
 
 def targets_section(verdicts: list[Verdict]) -> list[str]:
     rows = [
-        [v.target, v.measured, v.ratio, v.limit, _verdict(v), v.cpu_ratio or "—"]
+        [v.target, v.measured, v.ratio, v.limit, _verdict(v), v.in_cpu or "—"]
         for v in verdicts
     ]
     missed = sum(1 for v in verdicts if v.met is False)
@@ -64,14 +64,14 @@ def targets_section(verdicts: list[Verdict]) -> list[str]:
         f"{met} met, {missed} missed, {len(verdicts) - met - missed} not measured.",
         "",
         *table(
-            ["target", "measured", "ratio", "limit", "verdict", "CPU ratio"],
+            ["target", "measured", "ratio", "limit", "verdict", "in CPU time"],
             rows,
             "llllll",
         ),
         "",
         (
-            "Verdicts judge wall-clock medians. *CPU ratio* is the same ratio of CPU seconds "
-            "(user + system), which other work on the machine moves less."
+            "Verdicts judge wall-clock medians. *In CPU time* is the same figure from CPU "
+            "seconds (user + system), which other work on the machine moves less."
         ),
         "",
         (

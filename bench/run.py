@@ -26,8 +26,8 @@ One run measures, each section's commands interleaved round-robin (A B C, A B C,
 
 Then it prints every figure with its ratio and a met/missed verdict against the
 targets of issue 11, and writes them to bench/RESULTS.md. The default run takes
-about 8 minutes on a 2-core machine; ``--quick`` (1,000 entities, fewer rounds,
-a 1,000-entity diff) about one. Exit status 1 when a command failed to do its
+8 to 11 minutes on a 2-core machine, depending on what else runs on it; ``--quick``
+(1,000 entities, fewer rounds, a 1,000-entity diff) about one. Exit status 1 when a command failed to do its
 job (exit 2 or 3, a traceback, a missing tool); a missed target is not a failure.
 """
 
@@ -102,7 +102,7 @@ def user_env(home: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in CLEARED and not k.startswith("XDG_")
+        if k not in CLEARED and not k.startswith(("XDG_", "GOVCHECK_"))
     }
     env.update(
         NO_COLOR="1",
@@ -250,7 +250,7 @@ def machine() -> dict[str, str]:
         "cores": str(len(os.sched_getaffinity(0))),
         "memory": memory,
         "system": f"{platform.system()} {platform.release()}",
-        "python": f"{platform.python_version()} ({sys.executable})",
+        "python": platform.python_version(),
     }
 
 
