@@ -446,6 +446,23 @@ def empty_file(rng: random.Random, files: Files) -> str:
     return f"{path}: emptied"
 
 
+FLOODS = [b"\n", b" \n", b"\t\n", b"\r\n", b"- \n", b"#\n", b"{", b"[", b"- [", b"a: b\n",
+          b"---\n", b"&a x\n", b"? ", b"\\", b"'", b" ", b"x: &a [*a]\n", b"name: x\n"]
+
+
+def flood(rng: random.Random, files: Files) -> str:
+    """Hundreds of thousands of one small text at one place of a file, under the size limit:
+    for what is quadratic in the number of lines, keys or documents."""
+    path = rng.choice(_texts(files) or ["ecosystem/flood.yaml"])
+    data = files.get(path, b"")
+    assert isinstance(data, bytes)
+    unit = rng.choice(FLOODS)
+    count = rng.randrange(10_000, (1024 * 1024 - len(data)) // len(unit))
+    at = rng.randrange(len(data) + 1)
+    files[path] = data[:at] + unit * count + data[at:]
+    return f"{path}: {count:,} times {unit!r} at byte {at}"
+
+
 def huge_file(rng: random.Random, files: Files) -> str:
     path = rng.choice(_texts(files, "ecosystem/") or ["ecosystem/huge.yaml"])
     files[path] = (b"# " + b"x" * (1024 * 1024) + b"\n") if rng.random() < 0.5 else \
@@ -551,7 +568,7 @@ TEXT_MUTATIONS: list[Mutation] = [delete_line, duplicate_line, reindent_line, sw
                                   replace_value, replace_value, structural, structural,
                                   insert_characters, truncate]
 MUTATIONS: list[Mutation] = [*TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS,
-                             *[same_type_value] * 8, copy_entity, copy_entity, delete_file,
+                             *[same_type_value] * 8, copy_entity, copy_entity, flood, delete_file,
                              rename_file, duplicate_file, special_file, empty_file, huge_file,
                              user_policy, user_policy, config_addition, config_addition]
 

@@ -170,6 +170,18 @@ def test_expired_waiver_stops_waiving(tmp_path: Path) -> None:
         "2 errors, 0 warnings, 0 info in 13 entities from 11 files (as of 2027-02-01)\n")
 
 
+def test_a_file_of_blank_lines_with_a_syntax_error_is_reported_at_once(tmp_path: Path) -> None:
+    """Finding the names a broken file seems to define scanned every blank line from every
+    line start: a 900 KB file took many minutes (run's 60-second watchdog fails it)."""
+    broken = "ecosystem/teams/broken.yaml"
+    root = make_estate(tmp_path, {broken: "a: [\n" + "\n" * 900_000 + "x\n"})
+    result = run(["check", "--as-of", AS_OF, "--no-cache"], root)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"{broken}:900003:1: error GOV000 YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)")
+
+
 # --- what stops govcheck doing its job: exit 2, one line, no traceback ---------------------
 
 def test_bad_config_names_file_line_and_column(tmp_path: Path) -> None:
