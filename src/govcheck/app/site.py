@@ -50,7 +50,8 @@ def gather_site(estate: Estate, findings: tuple[Finding, ...], as_of: dt.date,
     described once from one index of the estate's relations."""
     found = relations(estate)
     by_entity = findings_by_entity(findings)
-    pages = tuple(entity_page(describe(estate, entity, by_entity.get(entity.key, ()), config, found))
+    pages = tuple(entity_page(describe(estate, entity, by_entity.get(entity.key, ()), config, found,
+                                       locate=False))
                   for entity in sorted(estate.entities.values(), key=lambda e: e.key))
     return Site(overview(estate, found, findings, as_of), build_map(estate, findings),
                 entity_index(estate, found.titles), pages)

@@ -249,7 +249,7 @@ class EntityView:
     description: str
     labels: tuple[tuple[str, str], ...]
     file: str
-    line: int
+    line: int                           # 0: not located (see `describe`)
     findings: tuple[Finding, ...]
     facts: Facts
 
@@ -325,12 +325,14 @@ def cadence_words(integration: Entity) -> str:
 # -- describing -----------------------------------------------------------------------------
 
 def describe(estate: Estate, entity: Entity, findings: Iterable[Finding] = (),
-             config: Config | None = None, index: Relations | None = None) -> EntityView:
+             config: Config | None = None, index: Relations | None = None,
+             locate: bool = True) -> EntityView:
     """Everything the estate says about `entity` (see the module's docstring); `findings`
     may be every finding of a check (those on the entity are kept), `config` gives the
     governance approvers and the API headroom (defaults without it). `index` is the estate's
     relations: give it when describing many entities, so that each costs no pass over the
-    estate (it is built here when it is not given)."""
+    estate (it is built here when it is not given). Without `locate` the view's line is 0:
+    finding it reads the entity's file again, which a whole site does not need."""
     found = index if index is not None else relations(estate)
     facts = _FACTS[entity.kind](estate, entity, config or Config(root=Path(".")), found)
     labels = _mapping(entity.get("metadata.labels"))
@@ -338,7 +340,7 @@ def describe(estate: Estate, entity: Entity, findings: Iterable[Finding] = (),
         entity.key, entity.kind.lower(), entity.name, title_of(entity),
         _text(entity.get("metadata.description")).strip(),
         tuple(sorted((str(key), _shown(value)) for key, value in labels.items())),
-        entity.file, entity.locate()[0],
+        entity.file, entity.locate()[0] if locate else 0,
         tuple(sorted((finding for finding in findings if finding.entity == entity.key),
                      key=lambda finding: finding.sort_key)), facts)
 
