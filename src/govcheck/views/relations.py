@@ -113,7 +113,8 @@ def _integration(found: Relations, integration: Entity, spec: dict[str, Any]) ->
 
 def title_of(entity: Entity) -> str:
     """Its `metadata.title`, else its name."""
-    title = entity.get("metadata.title")
+    metadata = entity.document.data.get("metadata")
+    title = metadata.get("title") if isinstance(metadata, dict) else None
     return title if isinstance(title, str) and title else entity.name
 
 
