@@ -14,6 +14,7 @@ index of the estate's relations (`views.relations`), built once for a whole site
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -319,7 +320,19 @@ def cadence_words(integration: Entity) -> str:
     """A scheduled link's cadence in words ("every 15 min", "daily at 02:00"); "" otherwise."""
     if integration.spec.get("mode") != "scheduled":
         return ""
-    return describe_schedule(integration.spec.get("schedule"))
+    schedule = integration.spec.get("schedule")
+    if isinstance(schedule, dict) and len(schedule) == 1:
+        (key, value), = schedule.items()
+        if isinstance(key, str) and isinstance(value, str):
+            return _remembered_schedule(key, value)
+    return describe_schedule(schedule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_schedule(key: str, value: str) -> str:
+    """A common schedule's words, worked out once (reading a cron expression's cadence walks
+    two years of days, and a site names each link's cadence several times)."""
+    return describe_schedule({key: value})
 
 
 # -- describing -----------------------------------------------------------------------------
