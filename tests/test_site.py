@@ -298,7 +298,7 @@ def test_each_kind_of_page_says_what_the_estate_says(tmp_path: Path) -> None:
     system = facts(pages["system/lightspeed-pos.html"])
     assert (system["Owner"], system["Lifecycle"], system["Contract end"], system["Replaced by"],
             system["API rate limit"]) == ("Retail and Supply Chain Operations", "deprecated",
-                                          "2027-06-30", "Shopify Plus", "60 requests per minute")
+                                          "2027-06-30", "Shopify Plus", "60 per minute")
 
     integration = pages["integration/shopify-orders-to-erp.html"]
     said = facts(integration)
