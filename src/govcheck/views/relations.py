@@ -26,6 +26,7 @@ class Relations:
     outbound: dict[str, list[Entity]] = field(default_factory=dict)      # system → integrations
     inbound: dict[str, list[Entity]] = field(default_factory=dict)       # system → integrations
     records: dict[str, list[Entity]] = field(default_factory=dict)       # system → datasets
+    replaces: dict[str, list[Entity]] = field(default_factory=dict)      # system → systems
     carried_by: dict[str, list[tuple[Entity, dict[str, Any]]]] = field(default_factory=dict)
     owned_by: dict[str, list[Entity]] = field(default_factory=dict)      # team → entities
     monitored_by: dict[str, list[Entity]] = field(default_factory=dict)  # team → integrations
@@ -67,6 +68,10 @@ def relations(estate: Estate) -> Relations:
 
 
 def _system(found: Relations, system: Entity, spec: dict[str, Any]) -> None:
+    lifecycle = spec.get("lifecycle")
+    successor = lifecycle.get("replaced_by") if isinstance(lifecycle, dict) else None
+    if isinstance(successor, str):
+        found.replaces.setdefault(successor, []).append(system)
     for workaround in mappings(spec.get("manual_workarounds")):
         team = workaround.get("team")
         if isinstance(team, str):
