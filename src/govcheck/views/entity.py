@@ -155,6 +155,7 @@ class SystemFacts:
     contract_end: str
     exit_plan: str
     replaced_by: Ref | None
+    replaces: tuple[Ref, ...]           # systems whose lifecycle names it as their successor
     records: tuple[Ref, ...]            # datasets it is the system of record for
     inbound: tuple[LinkView, ...]       # a bidirectional link is in both lists
     outbound: tuple[LinkView, ...]
@@ -411,7 +412,8 @@ def _system(estate: Estate, system: Entity, config: Config, found: Relations) ->
         ref(estate, "Team", spec.get("owner")),
         _text(spec.get("vendor")), _text(lifecycle.get("status")) or "active",
         _shown(lifecycle.get("contract_end")), _text(lifecycle.get("exit_plan")).strip(),
-        ref(estate, "System", lifecycle.get("replaced_by")), _refs(records),
+        ref(estate, "System", lifecycle.get("replaced_by")),
+        _refs([entity_ref(old) for old in found.replaces.get(system.name, [])]), _refs(records),
         tuple(_links(estate, system, "target", found)),
         tuple(_links(estate, system, "source", found)),
         _api(estate, system, config, found), tuple(_workarounds(estate, system)))

@@ -98,7 +98,8 @@ def _system(facts: SystemFacts) -> Layout:
         ("Category", category_title(facts.category)), ("Owner", _link(facts.owner)),
         ("Vendor", facts.vendor), ("Lifecycle", facts.status),
         ("Contract end", facts.contract_end), ("Exit plan", facts.exit_plan),
-        ("Replaced by", _link(facts.replaced_by)), ("API rate limit", api.rate_limit),
+        ("Replaced by", _link(facts.replaced_by)), ("Replaces", _links(facts.replaces)),
+        ("API rate limit", api.rate_limit),
         ("Availability", api.availability),
         ("Declared load at peak", f"{api.load} per {api.per}{share}" if api.load else ""),
         ("Headroom", verdict)]
