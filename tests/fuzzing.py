@@ -463,6 +463,27 @@ def flood(rng: random.Random, files: Files) -> str:
     return f"{path}: {count:,} times {unit!r} at byte {at}"
 
 
+def many_distinct(rng: random.Random, files: Files) -> str:
+    """Thousands of distinct keys (written twice), or of small manifests that name each other
+    wrongly: for what is quadratic in the number of keys, entities or dangling references."""
+    count = rng.randrange(1000, 8000)
+    shape = rng.choice(["keys", "teams", "people"])
+    if shape == "keys":
+        keys = "".join(f"k{index}: {index}\n" for index in range(count))
+        text = keys + keys
+    elif shape == "teams":
+        text = "---\n".join(f"apiVersion: govcheck/v1\nkind: Team\nmetadata: {{name: t-{index}}}\n"
+                            f"spec: {{function: data, members: [pp-{index}]}}\n"
+                            for index in range(count))
+    else:
+        text = "---\n".join(f"apiVersion: govcheck/v1\nkind: Person\nmetadata: {{name: pp-{index}}}\n"
+                            f"spec: {{email: p{index}@example.com, team: tt-{index}}}\n"
+                            for index in range(count))
+    path = f"ecosystem/many-{shape}.yaml"
+    files[path] = text.encode()
+    return f"{path}: {count:,} {shape}"
+
+
 def huge_file(rng: random.Random, files: Files) -> str:
     path = rng.choice(_texts(files, "ecosystem/") or ["ecosystem/huge.yaml"])
     files[path] = (b"# " + b"x" * (1024 * 1024) + b"\n") if rng.random() < 0.5 else \
@@ -567,10 +588,11 @@ def config_addition(rng: random.Random, files: Files) -> str:
 TEXT_MUTATIONS: list[Mutation] = [delete_line, duplicate_line, reindent_line, swap_values,
                                   replace_value, replace_value, structural, structural,
                                   insert_characters, truncate]
-MUTATIONS: list[Mutation] = [*TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS,
-                             *[same_type_value] * 8, copy_entity, copy_entity, flood, delete_file,
-                             rename_file, duplicate_file, special_file, empty_file, huge_file,
-                             user_policy, user_policy, config_addition, config_addition]
+MUTATIONS: list[Mutation] = [
+    *TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS, *[same_type_value] * 8,
+    copy_entity, copy_entity, flood, many_distinct, delete_file, rename_file, duplicate_file,
+    special_file, empty_file, huge_file, user_policy, user_policy, config_addition,
+    config_addition]
 
 
 # -- commands --------------------------------------------------------------------------------

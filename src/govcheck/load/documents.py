@@ -238,14 +238,16 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
                  via_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}   # each key's node, for the duplicate's message
         for key_node, value_node in node.value:
             try:
                 key = _key(key_node)
-                if key in result:
-                    raise _Refused(key_node, _duplicate(node, key))
+                if key in first:
+                    raise _Refused(key_node, _duplicate(first[key], key))
             except _Refused as refused:
                 self.refused.append(refused)  # never last-one-wins: the first value stays
                 continue
+            first[key] = key_node
             child = path + (key,) if self.record else path
             if self.record:
                 self.key_positions[child] = _pos(key_node)
@@ -258,8 +260,7 @@ class _Converter:
             self.refused.append(_Refused(node, _tag_refused(node.tag)))
 
 
-def _duplicate(node: yaml.MappingNode, key: str) -> str:
-    first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == key)
+def _duplicate(first: yaml.Node, key: str) -> str:
     return f"duplicate key '{key}' (first at line {_pos(first)[0]}): keys must be unique"
 
 
