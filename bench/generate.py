@@ -546,7 +546,7 @@ def plant_defects(estate: Estate, b: Builder, rate: float) -> None:
         return any("fields" in d and any(f.get("pii") for f in b.ds_fields[d["dataset"]])
                    for d in e.doc["spec"]["datasets"])
 
-    plans = [
+    plans: list[tuple[str, list[Entity], Any, Any, str]] = [
         ("GOV003", b.integrations, rt, lambda e: e.doc["spec"].pop("fallback"),
          "real-time integration without fallback"),
         ("GOV004", b.integrations, lambda e: "conflict_resolution" not in e.doc["spec"],

@@ -1,7 +1,8 @@
 """Generate a git repository with a realistic history of a govcheck estate.
 
 Usage:
-    python bench/history.py REPO_DIR [--entities 1000] [--commits 300] [--seed 1] [--force]
+    python bench/history.py REPO_DIR [--entities 1000] [--commits 300] [--seed 1]
+                            [--branches 1,50,500] [--force]
 
 Creates REPO_DIR as a git repository (branch ``main``; local user.name/email,
 commit.gpgsign=false) whose ``ecosystem/`` is an estate from generate.py (files
@@ -31,7 +32,7 @@ import random
 import shutil
 import subprocess
 import sys
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as gen
@@ -54,7 +55,7 @@ class Repo:
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(["git", *args], cwd=self.path, env=env or self.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"history.py: git {' '.join(args)} failed:\n"
                              f"{proc.stdout}{proc.stderr}")
@@ -216,12 +217,12 @@ class History:
         self.touch(e)
         return f"Tighten the fallback delay of {e.name}"
 
-    EDITS = [("edit_add_field", 5), ("edit_schedule", 3), ("edit_add_integration", 3),
+    EDITS: ClassVar[list[tuple[str, int]]] = [("edit_add_field", 5), ("edit_schedule", 3), ("edit_add_integration", 3),
              ("edit_add_dataset", 1), ("edit_add_person", 1), ("edit_owner", 2),
              ("edit_move", 2), ("edit_description", 4), ("edit_review", 2),
              ("edit_fallback", 1)]
 
-    def run(self, commits: int) -> None:
+    def run(self, commits: int, branch_sizes: tuple[int, ...] = BRANCH_SIZES) -> None:
         repo = self.repo
         os.makedirs(self.root, exist_ok=True)
         repo.git("init", "-q", "-b", "main")
@@ -252,12 +253,12 @@ class History:
                     f"Approved-by: {p.doc['metadata']['title']} <{p.doc['spec']['email']}>"
                     for p in approvers)
             self.commit(message, author=self.rng.choice(people))
-        self.branches()
+        self.branches(branch_sizes)
 
-    def branches(self) -> None:
+    def branches(self, sizes: tuple[int, ...]) -> None:
         repo = self.repo
         head = repo.git("rev-parse", "HEAD").strip()
-        for size in BRANCH_SIZES:
+        for size in sizes:
             repo.git("checkout", "-q", "-b", f"change-{size}", head)
             datasets = [e for e in self.estate.entities if e.kind == "Dataset"]
             others = [e for e in self.estate.entities if e.kind != "Dataset"]
@@ -282,15 +283,17 @@ class History:
 
 
 def make_history(repo_dir: str, entities: int = 1000, commits: int = 300,
-                 seed: int = 1) -> dict[str, Any]:
-    """Create the repository; returns a small summary."""
+                 seed: int = 1, branch_sizes: tuple[int, ...] = BRANCH_SIZES
+                 ) -> dict[str, Any]:
+    """Create the repository; returns a small summary.  Each of `branch_sizes` is a branch
+    change-N off main's last commit, one commit that touches N manifests."""
     if os.path.exists(repo_dir) and os.listdir(repo_dir):
         raise SystemExit(f"history.py: {repo_dir} is not empty (use --force)")
     hist = History(repo_dir, entities, seed)
-    hist.run(commits)
+    hist.run(commits, branch_sizes)
     count = int(hist.repo.git("rev-list", "--count", "main").strip())
     return {"repo": repo_dir, "commits": count, "entities": len(hist.estate.entities),
-            "branches": [f"change-{n}" for n in BRANCH_SIZES]}
+            "branches": [f"change-{n}" for n in branch_sizes]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,14 +302,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entities", type=int, default=1000)
     ap.add_argument("--commits", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--branches", default=",".join(map(str, BRANCH_SIZES)),
+                    help="sizes N of the change-N branches (default %(default)s)")
     ap.add_argument("--force", action="store_true", help="delete REPO_DIR first")
     args = ap.parse_args(argv)
     if args.force and os.path.exists(args.repo_dir):
         shutil.rmtree(args.repo_dir)
-    info = make_history(args.repo_dir, args.entities, args.commits, args.seed)
+    branches = tuple(int(n) for n in args.branches.split(",") if n.strip())
+    info = make_history(args.repo_dir, args.entities, args.commits, args.seed, branches)
     print(f"created {info['repo']}: {info['commits']} commits on main, "
           f"{info['entities']} entities at HEAD, branches {', '.join(info['branches'])}")
-    print(f"  time with: cd {info['repo']} && govcheck diff main...change-50 "
+    print(f"  time with: cd {info['repo']} && govcheck diff main...{info['branches'][-1]} "
           f"--fail-on breaking")
     return 0
 

@@ -6,7 +6,7 @@ runner gives every step (GITHUB_*, RUNNER_TEMP, the files behind GITHUB_OUTPUT, 
 GITHUB_STEP_SUMMARY) plus the step's own `env:`, whose `${{ }}` expressions are evaluated
 against the inputs, the `github` context (the event file included) and earlier steps' outputs.
 `if:` conditions are evaluated the same way. A step that `uses:` another action gets the
-outputs the caller provides instead of running.
+outputs the caller provides instead of running, and records the `with:` it was given.
 
 The expression language is the small part action.yml uses — context paths, string literals,
 `==`, `!=`, `&&`, `||`, `!` and parentheses — and anything else is refused, so the action
@@ -158,6 +158,7 @@ class StepRun:
     outputs: dict[str, str] = field(default_factory=dict)
     stdout: str = ""
     stderr: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)   # a `uses:` step's `with:`, evaluated
 
 
 @dataclass
@@ -218,7 +219,9 @@ class Runner:
         if condition is not None and not _truthy(evaluate(_unwrap(str(condition)), contexts)):
             return StepRun(name, None)
         if "uses" in step:
-            return StepRun(name, 0, dict(self.used_outputs[step["uses"].split("@")[0]]))
+            given = {key: substitute(str(value), contexts) for key, value in (step.get("with") or {}).items()}
+            return StepRun(name, 0, dict(self.used_outputs.get(step["uses"].split("@")[0], {})),
+                           inputs=given)
         env = self._step_environment(step, contexts, path_file, index)
         if name in self.replaced:
             self.replaced[name](env)

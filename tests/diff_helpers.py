@@ -23,8 +23,8 @@ from typing import Any
 import yaml
 from git_helpers import GitRepo
 
+from govcheck.app.diff import DiffOptions, run_diff
 from govcheck.changes.report import DiffReport
-from govcheck.cli.diff import DiffOptions, run_diff
 
 CONFIG = """\
 ecosystem: ecosystem

@@ -6,8 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from govcheck.app.project import open_project, run_check
-from govcheck.changes.report import CheckReport
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
@@ -34,4 +35,18 @@ def planted_estate(root: Path) -> Path:
 
 
 def planted_report(root: Path) -> CheckReport:
-    return run_check(open_project(planted_estate(root)), None, AS_OF)
+    return run_check(open_project(planted_estate(root)), None, AS_OF).report
+
+
+def change_the_config(estate: Path) -> None:
+    """A config change that changes findings: GOV004 becomes a warning."""
+    (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+
+
+def add_a_policy_folder(estate: Path) -> None:
+    """A policy folder with one rule of the user's own, named in the config."""
+    (estate / "policies").mkdir()
+    (estate / "policies" / "acme.yaml").write_text(
+        "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
+        "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
+    (estate / "govcheck.yaml").write_text("policies: [policies]\n")

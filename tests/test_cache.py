@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from estates import copy_example_estate
+from estates import add_a_policy_folder, change_the_config, copy_example_estate
 
-from govcheck.app.project import open_project, run_check
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
 from govcheck.load.cache import ParseCache, Seal, key_file
 
 AS_OF = dt.date(2027, 1, 15)
@@ -28,7 +29,7 @@ def estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _findings(root: Path, use_cache: bool) -> list[dict[str, object]]:
-    report = run_check(open_project(root), None, AS_OF, use_cache=use_cache)
+    report = run_check(open_project(root), None, AS_OF, use_cache=use_cache).report
     return [finding.to_dict() for finding in report.findings]
 
 
@@ -122,17 +123,13 @@ def test_the_last_result_is_not_reused_when_an_input_changed(estate: Path, tmp_p
     if change == "as_of":
         as_of = dt.date(2030, 1, 1)              # reviews are overdue by then
     elif change == "config":
-        (estate / "govcheck.yaml").write_text("rules:\n  GOV004: {severity: warning}\n")
+        change_the_config(estate)
     elif change == "policy":
-        (estate / "policies").mkdir()
-        (estate / "policies" / "acme.yaml").write_text(
-            "id: ACME001\ntitle: Systems name a vendor\nseverity: info\nrationale: r\n"
-            "remediation: r\nchecks:\n  - {function: required, kind: System, paths: [spec.x-vendor]}\n")
-        (estate / "govcheck.yaml").write_text("policies: [policies]\n")
+        add_a_policy_folder(estate)
     else:
         (estate / "ecosystem" / "datasets" / "lead.yaml").unlink()
-    cached = run_check(open_project(estate), None, as_of, use_cache=True)
-    fresh = run_check(open_project(estate), None, as_of, use_cache=False)
+    cached = run_check(open_project(estate), None, as_of, use_cache=True).report
+    fresh = run_check(open_project(estate), None, as_of, use_cache=False).report
     assert cached.findings == fresh.findings
     assert (cached.entities, cached.files) == (fresh.entities, fresh.files)
     assert [f.to_dict() for f in cached.findings] != before   # the change made a difference
@@ -347,3 +344,59 @@ def test_a_planted_cache_cannot_hide_a_change_from_diff(tmp_path: Path,
     cache_file.write_bytes(seal.wrap(json.dumps(stored).encode()))
     after = [change.type for change in diff_report(repo).changes]
     assert after == (before if seal_with == "attacker" else [])
+
+
+def test_diff_saves_the_cache_once_with_both_revisions(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One write per run, however many revisions it parsed; the next run parses nothing."""
+    from diff_helpers import changed_estate, diff_report, remove_phone
+    from git_helpers import isolate_git
+
+    from govcheck.load import cache as cache_module
+
+    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    isolate_git(monkeypatch, tmp_path / "home")
+    repo = changed_estate(tmp_path, remove_phone)
+    writes: list[Path] = []
+    original_write = cache_module.SealedFile.write
+
+    def counted(self: cache_module.SealedFile, value: Any) -> None:
+        writes.append(self.path)
+        original_write(self, value)
+
+    monkeypatch.setattr(cache_module.SealedFile, "write", counted)
+    assert [change.type for change in diff_report(repo).changes] == ["dataset.field.removed"]
+    assert writes == [_cache_file(tmp_path)]
+    entries = read_sealed(_cache_file(tmp_path))["entries"]
+    lead = "ecosystem/datasets/lead.yaml"
+    assert {ParseCache.key(_source(lead, repo.git("show", f"{rev}:{lead}").encode()))
+            for rev in ("HEAD~1", "HEAD")} <= set(entries)
+
+    def parse_refused(source: Any) -> Any:
+        raise AssertionError(f"{source.path} parsed again")
+
+    from govcheck.load import build as build_module
+
+    monkeypatch.setattr(build_module, "parse_file", parse_refused)
+    assert [change.type for change in diff_report(repo).changes] == ["dataset.field.removed"]
+    assert writes == [_cache_file(tmp_path)]     # nothing new: nothing written
+
+
+def _source(path: str, data: bytes) -> Any:
+    from govcheck.load.discover import SourceFile
+
+    return SourceFile(path, data)
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 2500])
+def test_a_large_cache_is_written_in_pieces_exactly_as_json(tmp_path: Path, size: int) -> None:
+    """The pieces make the same JSON as one json.dumps, and the sealed file reads back."""
+    from govcheck.load.cache import SealedFile, json_pieces
+
+    value = {"salt": "s", "entries": {f"k{n}": {"documents": [[n, {"a": "é", "b": [1.5, None]}]]}
+                                      for n in range(size)}, "after": [True]}
+    assert "".join(json_pieces(value)) == json.dumps(value, separators=(",", ":"))
+    file = SealedFile(tmp_path / "parse-x.json", _seal())
+    file.write(value)
+    assert file.read() == value
+    assert read_sealed(file.path) == value

@@ -27,7 +27,7 @@ SCH = "ecosystem/integrations/crm-customers-to-erp.yaml"
 FALLBACK = ("  fallback:\n    strategy: queue-and-replay\n"
             "    description: Leads are queued and replayed when the CRM is back\n")
 MEASURES = '  success_measures:\n    - {metric: invoices on the wrong account per month, target: "0"}\n'
-ALL_RULES = [f"GOV{n:03d}" for n in range(19)]
+ALL_RULES = [f"GOV{n:03d}" for n in range(21)]
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -124,14 +124,15 @@ def test_json_output_in_full(tmp_path: Path) -> None:
             {"rule": "GOV009", "severity": "warning", "entity": "integration/crm-customers-to-erp",
              "file": "ecosystem/integrations/crm-customers-to-erp.yaml", "line": 4, "column": 9,
              "message": "integration has no measurable success criterion: spec.success_measures missing",
-             "waived": False},
+             "waived": False, "baselined": False},
             {"rule": "GOV003", "severity": "error", "entity": "integration/website-leads-to-crm",
              "file": "ecosystem/integrations/website-leads-to-crm.yaml", "line": 4, "column": 9,
              "message": "real-time integration has no fallback for when crm is down or "
                         "rate-limited: spec.fallback missing",
-             "waived": False},
+             "waived": False, "baselined": False},
         ],
-        "summary": {"error": 1, "warning": 1, "info": 0, "entities": 13, "files": 11},
+        "summary": {"error": 1, "warning": 1, "info": 0, "entities": 13, "files": 11,
+                    "baselined": 0},
     }
 
 
@@ -256,7 +257,7 @@ WAIVER_OF = ("waivers:\n  - rule: GOV003\n    entity: integration/website-leads-
     ("rules:\n  GOV012: warning\n", "2:11", "rules.GOV012 must be a mapping, not a string"),
     ("change_control: {governance_approvers: team:finance}\n", "1:40",
      "change_control.governance_approvers must be a list, not a string"),
-    ('ecosystem: "eco\\0system"\n', "1:12", ("ecosystem: 'eco\0system' is not valid: A folder "
+    ('ecosystem: "eco\\0system"\n', "1:12", ("ecosystem: 'eco\\x00system' is not valid: A folder "
      "relative to govcheck.yaml (a path cannot hold a NUL character).")),
     ("ecosystem: " + "9" * 5000 + "\n", "1:12",
      "a number of 5,000 digits is too long: write a shorter number, or quote it"),
@@ -343,7 +344,9 @@ def test_unknown_format(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "Invalid value for '--format': 'xml' is not one of" in result.stderr
+    assert result.stderr == (
+        "govcheck: error: Invalid value for '-f' / '--format': 'xml' is not one of 'text', "
+        "'table', 'json', 'sarif', 'github', 'markdown', 'junit'. (see 'govcheck check --help')\n")
 
 
 def test_manifest_that_is_not_yaml_is_a_finding_not_a_crash(tmp_path: Path) -> None:
@@ -420,6 +423,31 @@ def test_init_then_check_is_clean(tmp_path: Path) -> None:
     assert check.stdout.startswith("0 errors, 0 warnings, 0 info in ")
 
 
+def test_init_prints_the_next_step_from_where_it_ran(tmp_path: Path) -> None:
+    here = run(["init", "."], tmp_path)
+    assert here.stdout.splitlines()[-1] == "next: run 'govcheck check'"
+    elsewhere = run(["init", "my estate"], tmp_path)
+    assert elsewhere.stdout.splitlines()[-1] == "next: run 'cd 'my estate' && govcheck check'"
+
+
+def test_the_init_estate_names_github_owners_for_codeowners(tmp_path: Path) -> None:
+    """Out of the box, codeowners and diff have GitHub handles to work with."""
+    run(["init", "."], tmp_path)
+    (tmp_path / ".git").mkdir()
+    result = run(["codeowners"], tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert [line for line in result.stdout.splitlines() if not line.startswith("#")] == [
+        "/.github/ @your-org/operations",
+        "/.github/CODEOWNERS @your-org/operations",
+        "/ecosystem/ @your-org/operations",
+        "/govcheck.yaml @your-org/operations",
+        "/ecosystem/datasets/lead.yaml @your-org/operations",
+        "/ecosystem/integrations/website-leads-to-crm.yaml @your-org/operations",
+        "/ecosystem/people.yaml @your-org/operations",
+        "/ecosystem/systems.yaml @your-org/operations",
+    ]
+
+
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "mine"
     (target / "ecosystem").mkdir(parents=True)
@@ -452,8 +480,8 @@ def test_explain_known_rule(tmp_path: Path) -> None:
 
 
 def test_explain_unknown_rule(tmp_path: Path) -> None:
-    assert_usage_error(run(["explain", "GOV099"], tmp_path),
-                       "govcheck: error: unknown rule 'GOV099' (did you mean 'GOV009'?); "
+    assert_usage_error(run(["explain", "GOV0033"], tmp_path),
+                       "govcheck: error: unknown rule 'GOV0033' (did you mean 'GOV003'?); "
                        "'govcheck rules' lists them")
 
 
@@ -465,7 +493,7 @@ def test_schema_prints_valid_json_schemas(tmp_path: Path) -> None:
     result = run(["schema"], tmp_path)
     assert result.returncode == 0
     schemas = json.loads(result.stdout)
-    assert sorted(schemas) == sorted([*KIND_FILES, "config"])
+    assert sorted(schemas) == sorted([*KIND_FILES, "manifest", "config"])
     for schema in schemas.values():
         jsonschema.Draft7Validator.check_schema(schema)
     one = json.loads(run(["schema", "dataset"], tmp_path).stdout)
@@ -492,7 +520,7 @@ def test_exported_schemas_validate_the_example_estate(tmp_path: Path) -> None:
     result = run(["schema", "--output-dir", "schemas"], tmp_path)
     assert result.returncode == 0
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "config"])
+    assert written == sorted(f"{name}.schema.json" for name in [*KIND_FILES, "manifest", "config"])
     validators = {kind: jsonschema.Draft7Validator(json.loads(
         (tmp_path / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")),
         format_checker=jsonschema.FormatChecker()) for name, kind in KIND_FILES.items()}

@@ -314,5 +314,5 @@ def test_changes_are_located_in_head_and_removals_in_base(tmp_path: Path) -> Non
 
 
 def _range(spec: str) -> Any:
-    from govcheck.cli.diff import DiffOptions
+    from govcheck.app.diff import DiffOptions
     return DiffOptions(spec)

@@ -7,15 +7,9 @@ from pathlib import Path
 
 from estates import planted_report
 
-from govcheck.changes.report import (
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-    Requirement,
-)
+from govcheck.changes.report import Change, DiffReport, Requirement
 from govcheck.model.findings import Finding, Severity
-from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, formatter
+from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, FormatOptions, formatter
 from govcheck.outputs.annotations import (
     check_github,
     check_step_summary,
@@ -26,6 +20,7 @@ from govcheck.outputs.annotations import (
     requirement_text,
 )
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 23)
@@ -89,8 +84,8 @@ def test_percent_newlines_colons_and_commas_are_escaped_where_they_would_break_t
                   "50% of leads\nare lost: ::error::injected")
     assert check_github(report(odd), OPTIONS).splitlines()[0] == (
         "::error file=eco%3Asystem/a%2Cb 100%25.yaml,line=2,col=1,title=GOV003 Real-time "
-        "integrations define a fallback::50%25 of leads%0Aare lost: ::error::injected "
-        "[integration/x]")
+        "integrations define a fallback::50%25 of leads\\nare lost: ::error::injected "
+        "[integration/x]")   # the newline shown as printable shows it, on the same line
 
 
 def test_a_finding_without_file_or_known_rule_is_still_one_valid_command() -> None:
@@ -120,7 +115,7 @@ def test_the_check_step_summary_is_the_markdown_report() -> None:
                       12, 3, "no | fallback")
     summary = check_step_summary(report(finding), OPTIONS)
     assert summary.startswith("## ❌ govcheck: findings at or above error\n")
-    assert ("| ecosystem/leads.yaml:12:3 | error | `GOV003` | `integration/leads` "
+    assert ("| `ecosystem/leads.yaml:12:3` | error | `GOV003` | `integration/leads` "
             "| no \\| fallback |") in summary
 
 
@@ -187,8 +182,8 @@ def test_the_diff_step_summary_lists_missing_signoffs_first() -> None:
         "",
         "| Change | Entity | Class | Sign-off |",
     ]
-    assert ("| field 'phone' removed | `dataset/customer` | breaking | needs sign-off from "
-            "dataset/customer approvers (1 of person/jane-doe, person/sam-lee): missing |"
+    assert ("| field 'phone' removed | `dataset/customer` | breaking | needs sign\\-off from "
+            "dataset/customer approvers (1 of person/jane\\-doe, person/sam\\-lee)\\: missing |"
             ) in summary
     assert "<details>\n<summary>All 2 changes</summary>\n\n| Location |" in summary
 

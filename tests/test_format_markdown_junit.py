@@ -8,12 +8,12 @@ from pathlib import Path
 
 from estates import planted_report
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding, Severity
-from govcheck.outputs import CHECK_FORMATS, formatter
+from govcheck.outputs import CHECK_FORMATS, FormatOptions, formatter
 from govcheck.outputs.junit import check_junit
-from govcheck.outputs.markdown import check_markdown, escape_cell
+from govcheck.outputs.markdown import check_markdown, escape
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 23)
@@ -43,8 +43,8 @@ def test_the_formatter_table_names_markdown_and_junit() -> None:
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def test_cells_escape_pipes_newlines_and_html() -> None:
-    assert escape_cell("a | b\nc\r\nd <x> & \\") == "a \\| b<br>c<br>d &lt;x&gt; &amp; \\\\"
+def test_escape_pipes_markup_html_and_line_breaks() -> None:
+    assert escape("a | b\nc <x> & [l](u) \\") == r"a \| b\\nc \<x\> \& \[l\](u) \\"
 
 
 def test_markdown_report_in_full() -> None:
@@ -55,9 +55,9 @@ def test_markdown_report_in_full() -> None:
         "\n"
         "| Location | Severity | Rule | Entity | Message |\n"
         "|---|---|---|---|---|\n"
-        "| ecosystem/leads.yaml:12:3 | error | `GOV003` | `integration/leads` | no fallback \\| "
-        "none at all<br>second line &lt;b&gt;&amp;&lt;/b&gt; |\n"
-        "| ecosystem/leads.yaml:40:5 | warning | `GOV012` | `integration/leads` | "
+        "| `ecosystem/leads.yaml:12:3` | error | `GOV003` | `integration/leads` | no fallback \\| "
+        "none at all\\\\nsecond line \\<b\\>\\&\\</b\\> |\n"
+        "| `ecosystem/leads.yaml:40:5` | warning | `GOV012` | `integration/leads` | "
         "review overdue |\n"
         "\n"
         "<details>\n"
@@ -65,7 +65,7 @@ def test_markdown_report_in_full() -> None:
         "\n"
         "| Location | Severity | Rule | Entity | Message |\n"
         "|---|---|---|---|---|\n"
-        "| ecosystem/legacy.yaml:4:9 | error | `GOV003` | `integration/legacy` | no fallback |\n"
+        "| `ecosystem/legacy.yaml:4:9` | error | `GOV003` | `integration/legacy` | no fallback |\n"
         "\n"
         "</details>\n")
 
@@ -88,7 +88,7 @@ def test_markdown_links_locations_when_given_a_blob_url_and_caps_rows() -> None:
     options = FormatOptions(extra={"blob_url": "https://github.com/acme/estate/blob/abc123/",
                                    "max_rows": "1"})
     text = check_markdown(report(ERROR, WARNING), options)
-    assert ("| [ecosystem/leads.yaml:12:3](https://github.com/acme/estate/blob/abc123/"
+    assert ("| [`ecosystem/leads.yaml:12:3`](https://github.com/acme/estate/blob/abc123/"
             "ecosystem/leads.yaml#L12) | error |") in text
     assert "ecosystem/leads.yaml:40:5" not in text
     assert "… and 1 more, not shown here." in text
@@ -128,8 +128,8 @@ def test_junit_failure_carries_every_failing_finding_with_its_place() -> None:
     assert failure.get("message") == "2 findings, the first: no fallback either [integration/crm]"
     assert failure.text == (
         "ecosystem/crm.yaml:2:1: error GOV003 no fallback either [integration/crm]\n"
-        "ecosystem/leads.yaml:12:3: error GOV003 no fallback | none at all\nsecond line "
-        "<b>&</b> [integration/leads]\n")
+        "ecosystem/leads.yaml:12:3: error GOV003 no fallback | none at all\\nsecond line "
+        "<b>&</b> [integration/leads]\n")   # one line per finding, whatever its message
     assert gov003.get("file") == "ecosystem/crm.yaml"
 
 
@@ -157,7 +157,7 @@ def test_junit_stays_well_formed_with_characters_xml_cannot_hold() -> None:
                     "bell \x07 and ]]> and \"quotes\" & <tags>")
     failure = cases(parse(check_junit(report(nasty), OPTIONS)))["govcheck.GOV003"].find("failure")
     assert failure is not None
-    assert failure.get("message") == 'bell \ufffd and ]]> and "quotes" & <tags> [integration/x]'
+    assert failure.get("message") == 'bell \\x07 and ]]> and "quotes" & <tags> [integration/x]'
 
 
 def test_junit_and_markdown_from_a_real_run(tmp_path: Path) -> None:

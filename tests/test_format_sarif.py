@@ -14,16 +14,11 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the venv
 import pytest
 from estates import planted_estate, planted_report
 
-from govcheck.app.project import open_project, run_check
-from govcheck.changes.report import (
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-    Requirement,
-)
+from govcheck.app.check import run_check
+from govcheck.app.project import open_project
+from govcheck.changes.report import Change, DiffReport, Requirement
 from govcheck.model.findings import Finding, Severity
-from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, formatter
+from govcheck.outputs import CHECK_FORMATS, DIFF_FORMATS, FormatOptions, formatter
 from govcheck.outputs.sarif import (
     FINGERPRINT_KEY,
     artifact_uri,
@@ -31,6 +26,7 @@ from govcheck.outputs.sarif import (
     diff_sarif,
 )
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0.json").read_text("utf-8"))
@@ -232,11 +228,11 @@ def test_fingerprints_are_identical_across_two_runs(tmp_path: Path) -> None:
 def test_fingerprints_survive_a_moved_line_in_a_real_estate(tmp_path: Path) -> None:
     root = planted_estate(tmp_path / "repo")
     before = {r["properties"]["entity"]: (fingerprint(r), physical(r)["region"]["startLine"])
-              for r in results(sarif(run_check(open_project(root), None, AS_OF))) if r["ruleId"] == "GOV003"}
+              for r in results(sarif(run_check(open_project(root), None, AS_OF).report)) if r["ruleId"] == "GOV003"}
     path = root / "ecosystem" / "integrations" / "bookings-to-crm.yaml"
     path.write_text("# moved down\n# by two comment lines\n" + path.read_text("utf-8"), "utf-8")
     after = {r["properties"]["entity"]: (fingerprint(r), physical(r)["region"]["startLine"])
-             for r in results(sarif(run_check(open_project(root), None, AS_OF))) if r["ruleId"] == "GOV003"}
+             for r in results(sarif(run_check(open_project(root), None, AS_OF).report)) if r["ruleId"] == "GOV003"}
     moved = "integration/bookings-to-crm"
     assert after[moved][1] == before[moved][1] + 2
     assert after[moved][0] == before[moved][0]

@@ -53,7 +53,7 @@ def test_a_crash_inside_a_command_is_a_failure(workspace: Workspace,
 
     monkeypatch.setitem(PRIMITIVES, "moved_fields_exist", Primitive(broken, {}))
     outcome = workspace.run(_case(("check", "--as-of", "2026-11-23", "--no-cache")))
-    assert outcome.code == 2
+    assert outcome.code == 3
     assert outcome.failure is not None
     assert outcome.failure.startswith("internal error: govcheck: internal error")
     assert "KeyError: 'planted'" in outcome.failure

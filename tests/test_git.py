@@ -63,7 +63,7 @@ def test_files_at_a_commit_come_from_git_objects_and_leave_the_work_tree_alone(
     files = opened(repo).read_files(Revision("commit", first), ["ecosystem"])
 
     assert files == [GitFile("ecosystem/a.yaml", repo.sha("HEAD:ecosystem/a.yaml"),
-                             b"version: 1\n", False)]
+                             b"version: 1\n")]
     assert (repo.path / "ecosystem/a.yaml").read_text() == "version: 2\n"
     assert repo.git("status", "--porcelain") == status_before
 
@@ -153,8 +153,8 @@ def test_symlinks_are_reported_not_followed(repo: GitRepo, tmp_path: Path) -> No
     in_worktree = repository.read_files(Revision("worktree"), ["ecosystem"])
 
     link_id = repo.sha("HEAD:ecosystem/link.yaml")
-    assert at_commit[1] == GitFile("ecosystem/link.yaml", link_id, None, True)
-    assert in_worktree[1] == GitFile("ecosystem/link.yaml", None, None, True)
+    assert at_commit[1] == GitFile("ecosystem/link.yaml", link_id, None)
+    assert in_worktree[1] == GitFile("ecosystem/link.yaml", None, None)
     assert [file.path for file in in_worktree] == ["ecosystem/a.yaml", "ecosystem/link.yaml"]
 
 
@@ -165,17 +165,23 @@ def test_hundreds_of_files_are_read_through_a_handful_of_git_processes(
         repo.write(path, data.decode())
     head = repo.commit("many files")
     repo.git("rm", "-q", "--cached", "ecosystem/d0/f000.yaml")  # index differs from HEAD
+    repo.write("ecosystem/d1/f001.yaml", "name: changed\n")
+    repo.git("add", "ecosystem/d1/f001.yaml")
     trace = tmp_path / "trace.log"
     monkeypatch.setenv("GIT_TRACE", str(trace))  # git logs every git process it starts
     repository = opened(repo)
 
     at_commit = repository.read_files(Revision("commit", head), ["ecosystem"])
     in_index = repository.read_files(Revision("index"), ["ecosystem"])
+    again = repository.read_files(Revision("commit", head), ["ecosystem"])
 
-    assert contents(at_commit) == expected
-    assert len(in_index) == 299
+    assert contents(at_commit) == contents(again) == expected
+    assert contents(in_index) == {**{path: data for path, data in expected.items()
+                                     if path != "ecosystem/d0/f000.yaml"},
+                                  "ecosystem/d1/f001.yaml": b"name: changed\n"}
     processes = [line for line in trace.read_text().splitlines() if "trace: built-in:" in line]
-    # one batch per revision read, each with every blob id on its standard input
+    # one batch for the commit, one for the index's new blob; blobs already read are not
+    # asked for again
     assert len([line for line in processes if "cat-file --batch" in line]) == 2, processes
     assert len(processes) < 10, processes  # listing, version checks: never one per file
 

@@ -125,4 +125,5 @@ def test_ci_runs_the_tests_on_every_supported_python_and_govcheck_on_itself() ->
                                                                       "3.13"]
     assert any(step.get("run") == "pip install '.[test]' && pytest"
                for step in jobs["tests"]["steps"])
-    assert {"uses": "./", "with": {"path": "ecosystem", "diff": "false"}} in jobs["governance"]["steps"]
+    assert {"uses": "./", "with": {"path": "ecosystem", "diff": "false", "site": "site"}} in \
+        jobs["governance"]["steps"]

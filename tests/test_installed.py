@@ -14,7 +14,7 @@ import sysconfig
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ALL_RULES = [f"GOV{n:03d}" for n in range(19)]
+ALL_RULES = [f"GOV{n:03d}" for n in range(21)]
 
 
 def _copy_project(target: Path) -> Path:
@@ -80,3 +80,9 @@ def test_installed_package_finds_its_policy_pack(tmp_path: Path) -> None:
         checked = _run([str(venv / "bin" / "govcheck"), "check", "--format", name],
                        elsewhere / "starter")
         assert "0 error" in checked.stdout or '"error": 0' in checked.stdout
+
+    # the site, with its map, needs nothing the wheel does not carry (no Graphviz, no network)
+    _run([str(venv / "bin" / "govcheck"), "site", "public"], elsewhere / "starter")
+    overview = (elsewhere / "starter" / "public" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in overview and "Content-Security-Policy" in overview
+    assert (elsewhere / "starter" / "public" / "dataset" / "lead.html").is_file()

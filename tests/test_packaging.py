@@ -112,8 +112,14 @@ def test_the_wheel_ships_the_licence_rules_schemas_and_types(dist: Path) -> None
     assert "govcheck/py.typed" in names
     assert {f"govcheck/policies/{path.name}" for path in (PROJECT_ROOT / "policies").glob(
         "*.yaml")} <= names
-    assert {f"govcheck/schemas/{path.name}" for path in (
-        PROJECT_ROOT / "src" / "govcheck" / "schemas").glob("*.json")} <= names
+    package = PROJECT_ROOT / "src" / "govcheck"
+    shipped = {f"govcheck/{path.relative_to(package).as_posix()}" for path in package.rglob("*")
+               if path.is_file() and "__pycache__" not in path.parts}
+    assert {name for name in shipped if name.endswith(".json")} >= {
+        f"govcheck/load/schema/{kind}.json" for kind in ("dataset", "system", "team")}
+    assert shipped - names == set()     # every module, schema and template of the package
+    assert {"govcheck/outputs/site/page.html", "govcheck/outputs/site/site.css",
+            "govcheck/outputs/site/filter.js"} <= names
 
 
 def test_the_sdist_carries_the_licence_and_the_readme(dist: Path) -> None:

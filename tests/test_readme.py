@@ -43,3 +43,25 @@ def test_the_ecosystem_map_in_the_readme_is_the_current_one(monkeypatch: pytest.
     monkeypatch.chdir(README.parent)
     generated = CliRunner().invoke(cli, ["graph", "--as-of", "2026-11-23"]).output
     assert embedded.group(1) == generated
+
+
+def test_the_readme_shows_the_committed_picture_of_the_map() -> None:
+    text = README.read_text(encoding="utf-8")
+    url = "https://raw.githubusercontent.com/govcheck/govcheck/main/docs/ecosystem-map.svg"
+    assert f"]({url})" in text            # absolute, so that PyPI shows it too
+    assert text.index(f"]({url})") < text.index("<!-- map:start")   # beside the Mermaid source
+    assert (README.parent / "docs" / "ecosystem-map.svg").is_file()
+OUTPUT_BLOCK = re.compile(r"<!-- output: (govcheck [^>]*?) -->\n```text\n(.*?)```\n"
+                          r"<!-- output:end -->", re.DOTALL)
+
+
+def test_the_outputs_shown_in_the_readme_are_the_current_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each `<!-- output: govcheck ... -->` block is what that command prints on the example
+    estate today (impact, show)."""
+    blocks = OUTPUT_BLOCK.findall(README.read_text(encoding="utf-8"))
+    assert [command.split()[1] for command, _ in blocks] == ["impact", "impact", "show"]
+    monkeypatch.chdir(README.parent)
+    monkeypatch.setenv("NO_COLOR", "1")
+    for command, shown in blocks:
+        result = CliRunner().invoke(cli, command.split()[1:])
+        assert (result.exit_code, shown) == (0, result.output), command

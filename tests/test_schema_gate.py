@@ -91,3 +91,20 @@ def test_gate_and_jsonschema_agree_on_the_config_and_policy_schemas() -> None:
 def test_gate_refuses_to_compile_an_unknown_keyword() -> None:
     with pytest.raises(ValueError, match="oneOf"):
         compile_gate({"oneOf": [{"type": "string"}]})
+
+
+@pytest.mark.parametrize("todo", ["TODO", "TODO: decide it"])
+def test_a_todo_passes_in_the_spec_as_validation_leaves_it_to_gov020(todo: str) -> None:
+    """Under `spec`, where a word, a name or a date belongs, a TODO is a decision still to
+    make: the gate and the explained validation agree; anywhere else it is invalid."""
+    from govcheck.load.schema import validate
+
+    system = {"apiVersion": "govcheck/v1", "kind": "System", "metadata": {"name": "crm"},
+              "spec": {"category": todo, "role": todo, "owner": todo,
+                       "lifecycle": {"contract_end": todo}}}
+    gate = compile_gate(kind_schema("System"), todo_key="spec")
+    assert gate(system) and validate(system, "System") == []
+    named = {**system, "metadata": {"name": todo}}
+    assert not gate(named)
+    assert [problem.path for problem in validate(named, "System")] == [("metadata", "name")]
+    assert not compile_gate(kind_schema("System"))(system)   # only where it is asked for

@@ -19,8 +19,8 @@ from diff_helpers import (
 )
 from git_helpers import isolate_git
 
+from govcheck.app.diff import DiffOptions
 from govcheck.changes.report import DiffReport
-from govcheck.cli.diff import DiffOptions
 from govcheck.errors import GovcheckError
 
 LEAD = "dataset/lead"

@@ -4,6 +4,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3      # a bug in govcheck: the one line asks for a report
 
 
 class GovcheckError(Exception):

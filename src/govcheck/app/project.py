@@ -1,28 +1,29 @@
-"""A project on disk: its config, its policies, its estate; and `check` over them."""
+"""A project on disk: its config, its policies, its manifests and its estate."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Iterator
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govcheck.changes.report import CheckReport
+from govcheck.app.remembered import RunInputs, config_identity, locate_project
 from govcheck.errors import GovcheckError
 from govcheck.load.build import build_estate
-from govcheck.load.config import Config, find_config, load_config, project_root
-from govcheck.load.discover import SourceFile, discover, exists
+from govcheck.load.config import Config, load_config
+from govcheck.load.discover import SourceFile, discover, exists, policy_files
 from govcheck.model.document import LoadProblem
 from govcheck.model.estate import Estate
-from govcheck.model.findings import Severity
-from govcheck.rules.engine import check_estate
-from govcheck.rules.policy import Rule, policy_files, rules_from
+from govcheck.rules.baseline import Baseline, baseline_display, read_baseline
+from govcheck.rules.policy import Pack, Rule, pack_policy_files, resolve_pack, rules_from
+from govcheck.rules.selection import Selection, check_selectors, selection_of
 
 
 @dataclass(frozen=True)
 class Project:
     config: Config
     root: Path          # file names in reports are relative to this (the repository root)
+    config_path: Path | None = None   # govcheck.yaml as found or given; None without one
 
     @property
     def ecosystem(self) -> Path:
@@ -32,30 +33,62 @@ class Project:
         return [self.config.root / folder for folder in self.config.policies]
 
     @functools.cached_property
+    def packs(self) -> list[Pack]:
+        """The policy packs govcheck.yaml `extends`; a pack that cannot be found is an error
+        at its entry in govcheck.yaml."""
+        packs = []
+        for index, name in enumerate(self.config.extends):
+            try:
+                packs.append(resolve_pack(name, self.config.root))
+            except GovcheckError as error:
+                line, column = self.config.locate(("extends", index))
+                raise GovcheckError(error.message, self.config.file, line, column) from None
+        return packs
+
+    @functools.cached_property
     def policy_files(self) -> list[tuple[str, bytes]]:
         """The policy files, read once: the rules and a cached run's key both need them."""
-        return policy_files(self.policy_folders(), self.root)
+        files = policy_files(self.policy_folders(), self.root)
+        for pack in self.packs:
+            files.extend(pack_policy_files(pack, self.root))
+        return files
 
     def rules(self) -> dict[str, Rule]:
         rules = rules_from(self.policy_files)
         self.config.check_rule_ids(frozenset(rules))
+        check_selectors(self.config, rules)
         return rules
+
+    def selection(self, rules: dict[str, Rule], select: Sequence[str] = (),
+                  ignore: Sequence[str] = ()) -> Selection:
+        """The rules that run: govcheck.yaml's `select`/`ignore` with the command line's."""
+        check_selectors(self.config, rules, select, ignore)
+        return selection_of(self.config, select, ignore)
+
+    def baseline_file(self, option: str | None = None) -> tuple[Path, str]:
+        """The baseline's path and its name in messages: --baseline, else govcheck.yaml's
+        `baseline:` (default .govcheck-baseline.json beside govcheck.yaml)."""
+        path = Path(option) if option is not None else self.config.root / self.config.baseline
+        return path, baseline_display(path, self.root)
+
+    def read_baseline(self, option: str | None = None) -> tuple[Baseline | None, str]:
+        """The baseline in force, or None when there is none: a missing default or configured
+        file is no baseline yet, a missing --baseline FILE is a mistake (exit 2)."""
+        path, display = self.baseline_file(option)
+        if not path.exists():
+            if option is not None:
+                raise GovcheckError(f"baseline file '{option}' does not exist "
+                                    "('govcheck baseline' writes one)")
+            return None, display
+        return read_baseline(path, display), display
 
 
 def open_project(cwd: Path, config_option: str | None = None) -> Project:
     """Find and read govcheck.yaml (or the one given) and the repository root."""
-    path: Path | None
-    if config_option is not None:
-        path = Path(config_option)
-        if not exists(path) or not path.is_file():
-            raise GovcheckError(f"config file '{config_option}' does not exist")
-    else:
-        path = find_config(cwd)
-    folder = path.resolve().parent if path is not None else project_root(cwd.resolve())
-    root = project_root(folder)
-    config = load_config(path, root) if path else Config(root=folder)
-    config.check_folders(root)
-    return Project(config, root)
+    place = locate_project(cwd, config_option)
+    config = load_config(place.config, place.root) if place.config else Config(root=place.folder)
+    config.check_folders(place.root)
+    return Project(config, place.root, place.config)
 
 
 def load_estate(project: Project, target: Path, use_cache: bool = False) -> Estate:
@@ -77,56 +110,14 @@ def estate_of(project: Project, sources: list[SourceFile], problems: list[LoadPr
         from govcheck.load.cache import ParseCache, cache_folder
 
         cache = ParseCache(cache_folder(project.root), project.root)
-    return build_estate(sources, problems, cache)
+    estate = build_estate(sources, problems, cache)
+    if cache is not None:
+        cache.save()
+    return estate
 
 
-def check_sources(project: Project, sources: list[SourceFile], rules: dict[str, Rule],
-                  as_of: dt.date, fail_on: Severity = Severity.ERROR) -> CheckReport:
-    """Check an estate given as file contents (from disk or from a git revision)."""
-    return report_for(build_estate(sources), project, rules, as_of, fail_on)
-
-
-def report_for(estate: Estate, project: Project, rules: dict[str, Rule], as_of: dt.date,
-               fail_on: Severity) -> CheckReport:
-    findings = check_estate(estate, rules, project.config, as_of)
-    return CheckReport(tuple(findings), rules, as_of, len(estate.entities), len(estate.files), fail_on)
-
-
-def run_check(project: Project, target: Path | None, as_of: dt.date,
-              fail_on: Severity = Severity.ERROR, use_cache: bool = False) -> CheckReport:
-    """Check the estate under `target` (default: the project's ecosystem folder).
-
-    With the cache, an unchanged run (same files, policies, config, date and version) returns
-    the last result without parsing anything; otherwise unchanged files are not re-parsed."""
-    rules = project.rules()
-    sources, problems = discover_manifests(project, target or project.ecosystem)
-    if not use_cache:
-        return report_for(estate_of(project, sources, problems, False), project, rules, as_of,
-                          fail_on)
-    from govcheck.load.cache import RunMemo, cache_folder
-
-    memo = RunMemo(cache_folder(project.root), project.root)
-    key = memo.key(_run_inputs(project, sources, problems, as_of))
-    remembered = memo.get(key)
-    if remembered is not None:
-        findings, entities, files = remembered
-        return CheckReport(tuple(findings), rules, as_of, entities, files, fail_on)
-    report = report_for(estate_of(project, sources, problems, True), project, rules, as_of, fail_on)
-    memo.put(key, report.findings, report.entities, report.files)
-    return report
-
-
-def _run_inputs(project: Project, sources: list[SourceFile], problems: list[LoadProblem],
-                as_of: dt.date) -> Iterator[bytes]:
-    """Everything a check's findings depend on, as bytes."""
-    yield as_of.isoformat().encode()
-    yield project.config.file.encode()
-    yield project.config.raw
-    for name, data in project.policy_files:
-        yield name.encode()
-        yield data
-    for source in sources:
-        yield source.path.encode()
-        yield source.data
-    for problem in problems:
-        yield repr(problem).encode()
+def inputs_of(project: Project) -> RunInputs:
+    """Where a check of this project finds its inputs (for the next run, see remembered)."""
+    return RunInputs(config_identity(project.config_path), project.config.file,
+                     os.path.abspath(project.ecosystem),
+                     tuple(os.path.abspath(folder) for folder in project.policy_folders()))

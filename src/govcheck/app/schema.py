@@ -6,26 +6,40 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from govcheck.errors import GovcheckError
-from govcheck.load.schema import KINDS, config_schema, kind_schema, suggest
+from govcheck.load.schema import (
+    KINDS,
+    config_schema,
+    kind_schema,
+    manifest_schema,
+    suggest,
+)
+
+EDITOR_HINT = ("editors: map {manifest} to the manifests' folder (VS Code: \"yaml.schemas\"), or "
+               "start a manifest with '# yaml-language-server: $schema=<its path from that "
+               "manifest>'")
 
 
-def _schemas(kind: str | None) -> dict[str, dict[str, object]]:
-    if kind is None:
-        all_schemas = {name.lower(): kind_schema(name) for name in KINDS}
-        all_schemas["config"] = config_schema()
-        return all_schemas
-    names = {name.lower(): name for name in KINDS}
-    if kind.lower() == "config":
-        return {"config": config_schema()}
-    if kind.lower() not in names:
-        choices = [*names, "config"]
-        raise GovcheckError(f"unknown kind '{kind}'{suggest(kind.lower(), choices)}: "
-                            f"one of {', '.join(choices)}")
-    return {kind.lower(): kind_schema(names[kind.lower()])}
+def all_schemas() -> dict[str, dict[str, object]]:
+    """Every schema by name: one per kind, `manifest` (any kind, chosen by `kind`) and
+    `config` (govcheck.yaml)."""
+    schemas: dict[str, dict[str, object]] = {name.lower(): kind_schema(name) for name in KINDS}
+    schemas["manifest"] = manifest_schema()
+    schemas["config"] = config_schema()
+    return schemas
+
+
+def _schemas(name: str | None) -> dict[str, dict[str, object]]:
+    schemas = all_schemas()
+    if name is None:
+        return schemas
+    if name.lower() not in schemas:
+        raise GovcheckError(f"unknown kind '{name}'{suggest(name.lower(), schemas)}: "
+                            f"one of {', '.join(schemas)}")
+    return {name.lower(): schemas[name.lower()]}
 
 
 def export_schemas(kind: str | None, output_dir: Path | None) -> Iterator[str]:
-    """Print one schema (or all, keyed by kind) or write `<kind>.schema.json` files."""
+    """Print one schema (or all, keyed by name) or write `<name>.schema.json` files."""
     schemas = _schemas(kind)
     if output_dir is None:
         value = next(iter(schemas.values())) if kind else schemas
@@ -39,5 +53,5 @@ def export_schemas(kind: str | None, output_dir: Path | None) -> Iterator[str]:
             yield f"wrote {path}"
     except OSError as error:
         raise GovcheckError(f"cannot write schemas to '{output_dir}': {error.strerror}") from None
-    yield ("editors: add '# yaml-language-server: $schema=<path to the kind's file>' at the "
-           "top of a manifest")
+    if "manifest" in schemas:
+        yield EDITOR_HINT.format(manifest=output_dir / "manifest.schema.json")

@@ -21,12 +21,14 @@ metadata: {name: operations, title: Operations}
 spec:
   function: operations
   members: [sam-owner]
+  github: your-org/operations     # the GitHub team: CODEOWNERS and diff name it
 ---
 apiVersion: govcheck/v1
 kind: Person
 metadata: {name: sam-owner, title: Sam Owner}
 spec:
   email: sam@example.com
+  github: sam-owner               # the GitHub login: reviews count as sign-off
   team: operations
 """
 

@@ -19,18 +19,23 @@ Decisions beyond the contract's table (documented in docs and the closing note):
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from govcheck.changes.report import Change, Requirement
-from govcheck.load.config import CONFIG_NAME, Config
+from govcheck.changes.report import Change, ChangeClass
+from govcheck.load.config import Config
+from govcheck.load.discover import CONFIG_NAME
 from govcheck.model.document import Path_
 from govcheck.model.estate import Entity, Estate
 from govcheck.model.timing import Cadence, cadence_of
+from govcheck.rules.baseline import Baseline, BaselineEntry
 
-BREAKING, MAJOR, MINOR = "breaking", "major", "minor"
+BREAKING, MAJOR, MINOR = ChangeClass.BREAKING, ChangeClass.MAJOR, ChangeClass.MINOR
+NONE = ChangeClass.NONE
 CONFIG_ENTITY = "config"
+BASELINE_ENTITY = "baseline"
 
 ADDED_CLASS = {"Dataset": MINOR, "Integration": MAJOR, "System": MINOR, "Team": MINOR,
                "Person": MINOR}
@@ -43,37 +48,11 @@ PROSE_METADATA = frozenset({"title", "description"})
 TYPED_FIELD_KEYS = frozenset({"name", "renamed_from", "type", "required", "values"})
 
 
-@dataclass(frozen=True)
-class DetectedChange:
-    """A change before its sign-off is worked out: the entities of both sides ride along so
-    that sign-off can read who owned what at BASE (and what HEAD names)."""
-
-    type: str
-    change_class: str
-    entity: str                       # kind/name, or "config"
-    detail: str
-    file: str                         # in HEAD, or in BASE for removals
-    line: int
-    base: Entity | None = None
-    head: Entity | None = None
-    related: tuple[str, ...] = ()     # e.g. the datasets whose moved fields changed
-
-    @property
-    def kind(self) -> str:
-        """The entity's kind in lower case ("dataset"), or "config"."""
-        return self.entity.partition("/")[0]
-
-    def with_requirements(self, requires: Iterable[Requirement]) -> Change:
-        """The report's `Change`, carrying the sign-offs it needs."""
-        return Change(self.type, self.change_class, self.entity, self.detail, self.file,
-                      self.line, tuple(requires))
-
-
 # -- entities ------------------------------------------------------------------------------
 
-def diff_estates(base: Estate, head: Estate) -> list[DetectedChange]:
+def diff_estates(base: Estate, head: Estate) -> list[Change]:
     """Every governance change from `base` to `head`, entities matched by kind/name."""
-    changes: list[DetectedChange] = []
+    changes: list[Change] = []
     for key in sorted(base.entities.keys() | head.entities.keys()):
         old, new = base.entities.get(key), head.entities.get(key)
         if old is None and new is not None:
@@ -90,18 +69,17 @@ def _differs(old: Entity, new: Entity) -> bool:
     return old.document is not new.document and old.document.data != new.document.data
 
 
-def _added(entity: Entity) -> DetectedChange:
+def _added(entity: Entity) -> Change:
     file, line = _where(entity, ("metadata", "name"))
-    return DetectedChange(f"{entity.kind.lower()}.added", ADDED_CLASS[entity.kind], entity.key,
-                          f"{entity.kind.lower()} '{entity.name}' added", file, line,
-                          head=entity)
+    return Change(f"{entity.kind.lower()}.added", ADDED_CLASS[entity.kind], entity.key,
+                  f"{entity.kind.lower()} '{entity.name}' added", file, line, head=entity)
 
 
-def _removed(entity: Entity) -> DetectedChange:
+def _removed(entity: Entity) -> Change:
     file, line = _where(entity, ("metadata", "name"))
-    return DetectedChange(f"{entity.kind.lower()}.removed", REMOVED_CLASS[entity.kind],
-                          entity.key, f"{entity.kind.lower()} '{entity.name}' removed", file,
-                          line, base=entity)
+    return Change(f"{entity.kind.lower()}.removed", REMOVED_CLASS[entity.kind],
+                  entity.key, f"{entity.kind.lower()} '{entity.name}' removed", file,
+                  line, base=entity)
 
 
 def _where(entity: Entity, path: Path_) -> tuple[str, int]:
@@ -133,18 +111,18 @@ class _Pair:
     def differs(self, key: str, default: Any = None) -> bool:
         return bool(self.before(key, default) != self.after(key, default))
 
-    def change(self, type_: str, change_class: str, detail: str, path: Path_,
-               related: tuple[str, ...] = ()) -> DetectedChange:
+    def change(self, type_: str, change_class: ChangeClass, detail: str, path: Path_,
+               related: tuple[str, ...] = ()) -> Change:
         """A change located at `path` in HEAD (its nearest existing parent when removed)."""
         file, line = _where(self.new, path)
-        return DetectedChange(type_, change_class, self.new.key, detail, file, line,
-                              self.old, self.new, related)
+        return Change(type_, change_class, self.new.key, detail, file, line,
+                      base=self.old, head=self.new, related=related)
 
 
-Detector = Callable[[_Pair], Iterator[DetectedChange]]
+Detector = Callable[[_Pair], Iterator[Change]]
 
 
-def _modified(pair: _Pair) -> Iterator[DetectedChange]:
+def _modified(pair: _Pair) -> Iterator[Change]:
     detectors, covered = _DETECTORS[pair.new.kind]
     for detector in detectors:
         yield from detector(pair)
@@ -199,9 +177,9 @@ def _set_delta(before: Iterable[str], after: Iterable[str]) -> str:
 
 # -- datasets ------------------------------------------------------------------------------
 
-def _value_change(key: str, change_type: str, change_class: str, label: str) -> Detector:
+def _value_change(key: str, change_type: str, change_class: ChangeClass, label: str) -> Detector:
     """A detector for one spec value whose change is one change of one type."""
-    def detect(pair: _Pair) -> Iterator[DetectedChange]:
+    def detect(pair: _Pair) -> Iterator[Change]:
         if pair.differs(key):
             yield pair.change(change_type, change_class,
                               f"{label} {_arrow(pair.before(key), pair.after(key))}", ("spec", key))
@@ -213,7 +191,7 @@ _system_of_record = _value_change("system_of_record", "dataset.system_of_record.
                                   BREAKING, "system of record")
 
 
-def _classification(pair: _Pair) -> Iterator[DetectedChange]:
+def _classification(pair: _Pair) -> Iterator[Change]:
     before, after = pair.before("classification", "internal"), pair.after("classification",
                                                                           "internal")
     if before == after:
@@ -230,7 +208,7 @@ def _rank(classification: Any) -> int | None:
     return CLASSIFICATION_RANK.get(classification) if isinstance(classification, str) else None
 
 
-def _approvers(pair: _Pair) -> Iterator[DetectedChange]:
+def _approvers(pair: _Pair) -> Iterator[Change]:
     before, after = _change_control(pair.old), _change_control(pair.new)
     if before == after:
         return
@@ -255,7 +233,7 @@ def _change_control(entity: Entity) -> tuple[frozenset[str], Any, dict[str, Any]
     return frozenset(_listed(control.get("approvers"))), 1 if minimum is None else minimum, others
 
 
-def _fields(pair: _Pair) -> Iterator[DetectedChange]:
+def _fields(pair: _Pair) -> Iterator[Change]:
     old_fields, new_fields = _fields_by_name(pair.old), _fields_by_name(pair.new)
     matched = _match_fields(old_fields, new_fields)
     old_matched = {old_name for old_name, _ in matched}
@@ -294,7 +272,7 @@ def _match_fields(old: Mapping[str, Any], new: Mapping[str, tuple[int, dict[str,
 
 
 def _field_changes(pair: _Pair, old_name: str, old: dict[str, Any],
-                   new: tuple[int, dict[str, Any]]) -> Iterator[DetectedChange]:
+                   new: tuple[int, dict[str, Any]]) -> Iterator[Change]:
     index, field = new
     name, at = field["name"], ("spec", "fields", index)
     if old_name != name:
@@ -322,7 +300,7 @@ def _enum_values_removed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _other_field_changes(pair: _Pair, name: str, old: dict[str, Any], new: dict[str, Any],
-                         at: Path_) -> Iterator[DetectedChange]:
+                         at: Path_) -> Iterator[Change]:
     notes = [f"{key} {_arrow(old.get(key), new.get(key))}"
              for key in sorted((old.keys() | new.keys()) - TYPED_FIELD_KEYS)
              if old.get(key) != new.get(key)]
@@ -346,7 +324,7 @@ _target = _value_change("target", "integration.endpoints.changed", MAJOR, "targe
 _mode = _value_change("mode", "integration.mode.changed", MAJOR, "mode")
 
 
-def _schedule(pair: _Pair) -> Iterator[DetectedChange]:
+def _schedule(pair: _Pair) -> Iterator[Change]:
     before, after = pair.before("schedule"), pair.after("schedule")
     if before == after:
         return
@@ -385,7 +363,7 @@ def _schedule_text(schedule: Any) -> str | None:
     return None if schedule is None else str(schedule)
 
 
-def _fallback(pair: _Pair) -> Iterator[DetectedChange]:
+def _fallback(pair: _Pair) -> Iterator[Change]:
     before, after = pair.before("fallback"), pair.after("fallback")
     if before == after:
         return
@@ -406,7 +384,7 @@ def _changed_keys(before: Any, after: Any) -> list[str]:
     return [key for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
 
 
-def _conflict_resolution(pair: _Pair) -> Iterator[DetectedChange]:
+def _conflict_resolution(pair: _Pair) -> Iterator[Change]:
     before, after = pair.before("conflict_resolution"), pair.after("conflict_resolution")
     if before != after:
         yield pair.change("integration.conflict_resolution.changed", BREAKING,
@@ -425,14 +403,14 @@ def _conflict_detail(before: Any, after: Any) -> str:
     return "conflict resolution " + "; ".join(parts)
 
 
-def _direction(pair: _Pair) -> Iterator[DetectedChange]:
+def _direction(pair: _Pair) -> Iterator[Change]:
     if pair.differs("direction", "one-way"):
         arrow = _arrow(pair.before("direction", "one-way"), pair.after("direction", "one-way"))
         yield pair.change("integration.direction.changed", BREAKING, f"direction {arrow}",
                           ("spec", "direction"), carried_datasets(pair.old, pair.new))
 
 
-def _moved_fields(pair: _Pair) -> Iterator[DetectedChange]:
+def _moved_fields(pair: _Pair) -> Iterator[Change]:
     before, after = moved_fields(pair.old), moved_fields(pair.new)
     for dataset in sorted(before.keys() | after.keys()):
         old, new = before.get(dataset, ()), after.get(dataset, ())
@@ -489,7 +467,7 @@ def _dataset_entry_path(integration: Entity, dataset: str) -> Path_:
 _system_owner = _value_change("owner", "system.owner.changed", MAJOR, "owner")
 
 
-def _lifecycle(pair: _Pair) -> Iterator[DetectedChange]:
+def _lifecycle(pair: _Pair) -> Iterator[Change]:
     before, after = _lifecycle_of(pair.old), _lifecycle_of(pair.new)
     if before != after:
         yield pair.change("system.lifecycle.changed", MAJOR,
@@ -505,14 +483,14 @@ def _lifecycle_of(system: Entity) -> dict[str, Any]:
     return values
 
 
-def _members(pair: _Pair) -> Iterator[DetectedChange]:
+def _members(pair: _Pair) -> Iterator[Change]:
     before, after = set(_listed(pair.before("members"))), set(_listed(pair.after("members")))
     if before != after:
         yield pair.change("team.members.changed", MAJOR,
                           f"members {_set_delta(before, after)}", ("spec", "members"))
 
 
-def _identity(pair: _Pair) -> Iterator[DetectedChange]:
+def _identity(pair: _Pair) -> Iterator[Change]:
     for key, label in (("email", "email"), ("github", "GitHub login")):
         if pair.differs(key):
             yield pair.change("person.identity.changed", MAJOR,
@@ -549,14 +527,14 @@ class ConfigSide:
     policy_files: Mapping[str, str]
 
 
-def diff_config(base: ConfigSide, head: ConfigSide) -> list[DetectedChange]:
+def diff_config(base: ConfigSide, head: ConfigSide) -> list[Change]:
     """`config.changed` for each top-level key of govcheck.yaml and each policy file that
     differs (the governance approvers sign these off)."""
     return [*_config_key_changes(base.config, head.config),
             *_policy_file_changes(base.policy_files, head.policy_files)]
 
 
-def _config_key_changes(base: Config, head: Config) -> Iterator[DetectedChange]:
+def _config_key_changes(base: Config, head: Config) -> Iterator[Change]:
     before, after = _config_values(base), _config_values(head)
     for key in sorted(before.keys() | after.keys()):
         if before.get(key) == after.get(key):
@@ -565,7 +543,7 @@ def _config_key_changes(base: Config, head: Config) -> Iterator[DetectedChange]:
         side = base if removed else head
         how = "removed from" if removed else "changed in" if key in before else "added to"
         file = side.file or CONFIG_NAME
-        yield DetectedChange("config.changed", MAJOR, CONFIG_ENTITY, f"'{key}' {how} {file}",
+        yield Change("config.changed", MAJOR, CONFIG_ENTITY, f"'{key}' {how} {file}",
                              file, _config_line(side, key))
 
 
@@ -582,10 +560,63 @@ def _config_values(config: Config) -> dict[str, Any]:
 
 
 def _policy_file_changes(before: Mapping[str, str],
-                         after: Mapping[str, str]) -> Iterator[DetectedChange]:
+                         after: Mapping[str, str]) -> Iterator[Change]:
     for path in sorted(before.keys() | after.keys()):
         if before.get(path) == after.get(path):
             continue
         what = "removed" if path not in after else "added" if path not in before else "changed"
-        yield DetectedChange("config.changed", MAJOR, CONFIG_ENTITY, f"policy file {what}",
+        yield Change("config.changed", MAJOR, CONFIG_ENTITY, f"policy file {what}",
                              path, 1)
+
+
+# -- the baseline ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BaselineSide:
+    """One revision's baseline file (None when it has none) and its path."""
+
+    baseline: Baseline | None
+    file: str
+
+
+def diff_baseline(base: BaselineSide, head: BaselineSide) -> list[Change]:
+    """Accepting a finding as it is is a governance decision: every entry added to the
+    baseline (or an occurrence more of one) is `baseline.entries.added`, for the governance
+    approvers; a fixed finding leaving it is `baseline.entries.removed`, for nobody. An
+    expiry moved later or dropped accepts for longer: `baseline.expires.changed`."""
+    before = base.baseline.counts() if base.baseline else {}
+    after = head.baseline.counts() if head.baseline else {}
+    changes = [_entry_change(entry, entry.count - before.get(entry.identity, 0), "added", MAJOR,
+                             head.file)
+               for entry in (head.baseline.entries if head.baseline else ())
+               if entry.count > before.get(entry.identity, 0)]
+    changes += [_entry_change(entry, entry.count - after.get(entry.identity, 0), "removed", NONE,
+                              head.file if head.baseline else base.file)
+                for entry in (base.baseline.entries if base.baseline else ())
+                if entry.count > after.get(entry.identity, 0)]
+    return changes + list(_expiry_change(base, head))
+
+
+def _entry_change(entry: BaselineEntry, delta: int, how: str, change_class: ChangeClass,
+                  file: str) -> Change:
+    times = f" ({delta} occurrences)" if delta > 1 else ""
+    verb = "accepted into" if how == "added" else "removed from"
+    line = entry.line if how == "added" else 1
+    return Change(f"baseline.entries.{how}", change_class, BASELINE_ENTITY,
+                  f"{entry.rule} on {entry.entity}{times} {verb} the baseline: {entry.message}",
+                  file, line)
+
+
+def _expiry_change(base: BaselineSide, head: BaselineSide) -> Iterator[Change]:
+    if base.baseline is None or head.baseline is None:
+        return
+    before, after = base.baseline.expires, head.baseline.expires
+    if before == after:
+        return
+    longer = after is None or (before is not None and after > before)
+    yield Change("baseline.expires.changed", MAJOR if longer else NONE, BASELINE_ENTITY,
+                 f"baseline expiry {_expiry(before)} -> {_expiry(after)}", head.file, 1)
+
+
+def _expiry(date: dt.date | None) -> str:
+    return date.isoformat() if date is not None else "none"

@@ -1,51 +1,34 @@
-"""What a command hands to a formatter: plain data, no I/O."""
+"""The outcome of `govcheck diff`: changes, the sign-off each needs, the evidence judged.
+Plain data, no I/O."""
 from __future__ import annotations
 
-import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from govcheck.model.findings import Finding, Severity
-
-if TYPE_CHECKING:  # policy pulls in the YAML loader: not on the start-up path
-    from govcheck.rules.policy import Rule
+if TYPE_CHECKING:
+    from govcheck.model.estate import Entity
 
 
-@dataclass(frozen=True)
-class CheckReport:
-    """The outcome of `govcheck check`."""
+class ChangeClass(str, enum.Enum):
+    """How far a change reaches, most severe first."""
 
-    findings: tuple[Finding, ...]
-    rules: dict[str, Rule]
-    as_of: dt.date
-    entities: int
-    files: int
-    fail_on: Severity = Severity.ERROR
+    BREAKING = "breaking"
+    MAJOR = "major"
+    MINOR = "minor"
+    NONE = "none"           # needs nobody's sign-off: a fixed finding leaving the baseline
+
+    def __str__(self) -> str:
+        return self.value
 
     @property
-    def active(self) -> list[Finding]:
-        """Findings that count: not waived."""
-        return [finding for finding in self.findings if not finding.waived]
-
-    def counts(self) -> dict[str, int]:
-        counts = {severity.value: 0 for severity in Severity}
-        for finding in self.active:
-            counts[finding.severity.value] += 1
-        return counts
-
-    @property
-    def failed(self) -> bool:
-        return any(finding.severity.rank >= self.fail_on.rank for finding in self.active)
+    def rank(self) -> int:
+        return {"breaking": 3, "major": 2, "minor": 1, "none": 0}[self.value]
 
 
-@dataclass(frozen=True)
-class FormatOptions:
-    color: bool = False
-    show_waived: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-CHANGE_CLASSES = ("breaking", "major", "minor")
+CHANGE_CLASSES = tuple(ChangeClass)      # most severe first
+FAIL_ON_CLASSES = CHANGE_CLASSES[:-1]    # --fail-on none would fail on everything
+FAIL_ON_UNSIGNED = "unsigned"            # --fail-on's default: only a missing sign-off fails
 
 
 SIGNOFF_SOURCE_NAMES = {"cli": "--approved-by", "trailers": "trailer", "signed": "signed trailer",
@@ -117,22 +100,35 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Change:
-    """One governance change between two revisions."""
+    """One governance change between two revisions. Detection fills in what it found, with
+    the entities of both sides riding along so that sign-off can read who owned what at BASE
+    (and what HEAD names); sign-off then fills in `requires`."""
 
     type: str                       # e.g. "dataset.field.removed"
-    change_class: str               # breaking | major | minor
-    entity: str                     # kind/name, or "config"
+    change_class: ChangeClass
+    entity: str                     # kind/name, "config" or "baseline"
     detail: str
     file: str                       # in HEAD, or in BASE for removals
     line: int
     requires: tuple[Requirement, ...] = ()
+    base: Entity | None = field(default=None, repr=False, compare=False)
+    head: Entity | None = field(default=None, repr=False, compare=False)
+    related: tuple[str, ...] = field(default=(), repr=False, compare=False)  # e.g. datasets
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "change_class", ChangeClass(self.change_class))
+
+    @property
+    def kind(self) -> str:
+        """The entity's kind in lower case ("dataset"), or "config"."""
+        return self.entity.partition("/")[0]
 
     @property
     def satisfied(self) -> bool:
         return all(requirement.satisfied for requirement in self.requires)
 
     def to_dict(self) -> dict[str, object]:
-        return {"type": self.type, "class": self.change_class, "entity": self.entity,
+        return {"type": self.type, "class": self.change_class.value, "entity": self.entity,
                 "detail": self.detail, "file": self.file, "line": self.line,
                 "requires": [requirement.to_dict() for requirement in self.requires]}
 
@@ -144,7 +140,7 @@ class DiffReport:
     base: str                       # base commit sha
     head: str                       # head commit sha, or "worktree" / "index"
     changes: tuple[Change, ...]
-    fail_on: str = "unsigned"       # breaking | major | minor | unsigned
+    fail_on: ChangeClass | None = None  # None: only a missing sign-off fails
     base_label: str = ""
     head_label: str = ""
     signoff_sources: tuple[str, ...] = ()
@@ -157,9 +153,11 @@ class DiffReport:
         return [approval for approval in self.evidence if not approval.counts]
 
     def summary(self) -> dict[str, int]:
-        counts = {name: 0 for name in CHANGE_CLASSES}
+        # `none` is counted only when there is one: most diffs have none.
+        counts = {change_class.value: 0 for change_class in FAIL_ON_CLASSES}
         for change in self.changes:
-            counts[change.change_class] += 1
+            value = change.change_class.value
+            counts[value] = counts.get(value, 0) + 1
         unsatisfied = sum(1 for change in self.changes for r in change.requires if not r.satisfied)
         return {"changes": len(self.changes), **counts, "unsatisfied": unsatisfied}
 
@@ -169,7 +167,11 @@ class DiffReport:
         that class or a more severe one."""
         if any(not change.satisfied for change in self.changes):
             return True
-        if self.fail_on == "unsigned":
-            return False
-        threshold = CHANGE_CLASSES.index(self.fail_on)
-        return any(CHANGE_CLASSES.index(change.change_class) <= threshold for change in self.changes)
+        threshold = self.fail_on
+        return threshold is not None and any(change.change_class.rank >= threshold.rank
+                                             for change in self.changes)
+
+    @property
+    def fail_on_name(self) -> str:
+        """--fail-on as the user spells it."""
+        return self.fail_on.value if self.fail_on is not None else FAIL_ON_UNSIGNED

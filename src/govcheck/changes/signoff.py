@@ -27,8 +27,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from govcheck.changes.detect import DetectedChange, carried_datasets
-from govcheck.changes.report import Approval, Change, NotCounted, Requirement
+from govcheck.changes.detect import carried_datasets
+from govcheck.changes.report import Approval, Change, ChangeClass, NotCounted, Requirement
 from govcheck.errors import GovcheckError
 from govcheck.integrations.git import Commit, Signature, Tag
 from govcheck.integrations.github import Review, latest_approvals
@@ -59,7 +59,7 @@ class SignoffResolver:
         self.head = head
         self.config = base_config
 
-    def groups_for(self, change: DetectedChange) -> list[SignoffGroup]:
+    def groups_for(self, change: Change) -> list[SignoffGroup]:
         """The sign-offs `change` needs, without duplicates."""
         rule = _RULES.get(change.type)
         if rule is None:  # KIND.changed and anything new: the entity's owner
@@ -138,20 +138,20 @@ def _spec_value(entity: Entity | None, key: str) -> object:
     return entity.spec.get(key) if entity is not None else None
 
 
-def _base_side(change: DetectedChange) -> Entity | None:
+def _base_side(change: Change) -> Entity | None:
     return change.base or change.head
 
 
 # One function per change type of the contract's table (and its extensions).
-Rule = Callable[[SignoffResolver, DetectedChange], Iterable[SignoffGroup]]
+Rule = Callable[[SignoffResolver, Change], Iterable[SignoffGroup]]
 
 
-def _dataset_added(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _dataset_added(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.team(_spec_value(change.head, "owner"))
 
 
 def _dataset_removed(resolver: SignoffResolver,
-                     change: DetectedChange) -> Iterator[SignoffGroup]:
+                     change: Change) -> Iterator[SignoffGroup]:
     name = change.entity.partition("/")[2]
     yield resolver.dataset_approvers(name)
     for integration in resolver.base.of_kind("Integration"):
@@ -159,42 +159,42 @@ def _dataset_removed(resolver: SignoffResolver,
             yield resolver.owner_of(integration)
 
 
-def _dataset_schema(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _dataset_schema(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.dataset_approvers(change.entity.partition("/")[2])
 
 
 def _old_and_new_owner(resolver: SignoffResolver,
-                       change: DetectedChange) -> Iterator[SignoffGroup]:
+                       change: Change) -> Iterator[SignoffGroup]:
     yield resolver.team(_spec_value(change.base, "owner"))
     yield resolver.team(_spec_value(change.head, "owner"))
 
 
 def _system_of_record(resolver: SignoffResolver,
-                      change: DetectedChange) -> Iterator[SignoffGroup]:
+                      change: Change) -> Iterator[SignoffGroup]:
     yield from _dataset_schema(resolver, change)
     yield resolver.system_owner(_spec_value(change.base, "system_of_record"))
     yield resolver.system_owner(_spec_value(change.head, "system_of_record"))
 
 
 def _integration_added(resolver: SignoffResolver,
-                       change: DetectedChange) -> Iterator[SignoffGroup]:
+                       change: Change) -> Iterator[SignoffGroup]:
     yield resolver.system_owner(_spec_value(change.head, "source"))
     yield resolver.system_owner(_spec_value(change.head, "target"))
 
 
 def _owner_and_target(resolver: SignoffResolver,
-                      change: DetectedChange) -> Iterator[SignoffGroup]:
+                      change: Change) -> Iterator[SignoffGroup]:
     integration = _base_side(change)
     yield resolver.owner_of(integration)
     yield resolver.system_owner(_spec_value(integration, "target"))
 
 
-def _entity_owner(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _entity_owner(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.owner_of(_base_side(change))
 
 
 def _owner_and_monitoring(resolver: SignoffResolver,
-                          change: DetectedChange) -> Iterator[SignoffGroup]:
+                          change: Change) -> Iterator[SignoffGroup]:
     integration = _base_side(change)
     yield resolver.owner_of(integration)
     if integration is not None:
@@ -202,7 +202,7 @@ def _owner_and_monitoring(resolver: SignoffResolver,
 
 
 def _carried_dataset_owners(resolver: SignoffResolver,
-                            change: DetectedChange) -> Iterator[SignoffGroup]:
+                            change: Change) -> Iterator[SignoffGroup]:
     datasets = change.related or carried_datasets(change.base, change.head)
     if not datasets:  # carries nothing: someone must still see it
         yield resolver.owner_of(_base_side(change))
@@ -210,7 +210,7 @@ def _carried_dataset_owners(resolver: SignoffResolver,
         yield resolver.dataset_owner(name)
 
 
-def _endpoints(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _endpoints(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.owner_of(_base_side(change))
     for key in ("source", "target"):
         before, after = _spec_value(change.base, key), _spec_value(change.head, key)
@@ -219,11 +219,11 @@ def _endpoints(resolver: SignoffResolver, change: DetectedChange) -> Iterator[Si
             yield resolver.system_owner(after)
 
 
-def _governance(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _governance(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.governance()
 
 
-def _system_removed(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _system_removed(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     yield resolver.owner_of(change.base)
     name = change.entity.partition("/")[2]
     for dataset in resolver.base.of_kind("Dataset"):
@@ -231,10 +231,23 @@ def _system_removed(resolver: SignoffResolver, change: DetectedChange) -> Iterat
             yield resolver.owner_of(dataset)
 
 
-def _team_members(resolver: SignoffResolver, change: DetectedChange) -> Iterator[SignoffGroup]:
+def _team_members(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
     governance, team = resolver.governance(), resolver.team(change.entity.partition("/")[2])
     yield SignoffGroup(f"{GOVERNANCE_GROUP} or {team.label} members",
                        governance.people | team.people)
+
+
+def _nobody(resolver: SignoffResolver, change: Change) -> Iterator[SignoffGroup]:
+    """A fixed finding leaving the baseline needs no sign-off."""
+    yield from ()
+
+
+def _governance_unless_shorter(resolver: SignoffResolver,
+                               change: Change) -> Iterator[SignoffGroup]:
+    """A baseline that accepts for longer is the governance approvers' call; a sooner
+    expiry needs nobody."""
+    if change.change_class is not ChangeClass.NONE:
+        yield resolver.governance()
 
 
 _RULES: dict[str, Rule] = {
@@ -272,6 +285,9 @@ _RULES: dict[str, Rule] = {
     "person.removed": _governance,
     "person.identity.changed": _governance,
     "config.changed": _governance,
+    "baseline.entries.added": _governance,
+    "baseline.entries.removed": _nobody,
+    "baseline.expires.changed": _governance_unless_shorter,
 }
 
 
@@ -525,16 +541,16 @@ def change_authors(commits: Iterable[Commit], index: PeopleIndex) -> set[str]:
 CONFIG_KINDS = frozenset({"config", "baseline"})
 
 
-def required_signoffs(changes: Iterable[DetectedChange], resolver: SignoffResolver,
+def required_signoffs(changes: Iterable[Change], resolver: SignoffResolver,
                       approvals: Sequence[Approval]) -> tuple[Change, ...]:
     """Each change with its requirements, who of each group signed off and why the rest of
     the evidence did not count for it."""
-    return tuple(change.with_requirements(
+    return tuple(replace(change, requires=tuple(
         _requirement(group, _counting(approvals, change), approvals)
-        for group in resolver.groups_for(change)) for change in changes)
+        for group in resolver.groups_for(change))) for change in changes)
 
 
-def _counting(approvals: Sequence[Approval], change: DetectedChange) -> list[Approval]:
+def _counting(approvals: Sequence[Approval], change: Change) -> list[Approval]:
     """The approvals that count for `change`, and those that do not with the reason why."""
     governed = change.type.split(".")[0] in CONFIG_KINDS
     return [replace(approval, reason=TRAILER_ON_CONFIG)

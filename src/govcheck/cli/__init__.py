@@ -1,246 +1,253 @@
-"""The command line. Every user-facing error is caught here, once, and becomes exit 2."""
+"""The command line: the table of commands, and the one place that turns errors into exit
+codes (0 ok, 1 findings or a failed gate, 2 a usage or input error, 3 a bug in govcheck).
+
+Each command is a module of this package, imported only when it runs (fast start-up); the
+table below names, for each, the function that imports it."""
 from __future__ import annotations
 
-import datetime as dt
-import os
-import platform
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from govcheck import __version__
-from govcheck.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GovcheckError
-from govcheck.model.findings import Severity
-
-CHECK_FORMAT_NAMES = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
+from govcheck.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, GovcheckError
 
 
-def parse_as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise GovcheckError(f"--as-of '{value}' is not a date (YYYY-MM-DD)") from None
+def _baseline() -> click.Command:
+    from govcheck.cli.baseline import baseline
+    return baseline
 
 
-class LazyGroup(click.Group):
-    """Commands defined in their own modules, imported only when run (fast start-up)."""
+def _check() -> click.Command:
+    from govcheck.cli.check import check
+    return check
 
-    lazy: ClassVar[dict[str, str]] = {"diff": "cli.diff:diff", "graph": "cli.graph:graph",
-            "codeowners": "cli.codeowners:codeowners"}
+
+def _codeowners() -> click.Command:
+    from govcheck.cli.codeowners import codeowners
+    return codeowners
+
+
+def _diff() -> click.Command:
+    from govcheck.cli.diff import diff
+    return diff
+
+
+def _explain() -> click.Command:
+    from govcheck.cli.explain import explain
+    return explain
+
+
+def _graph() -> click.Command:
+    from govcheck.cli.graph import graph
+    return graph
+
+
+def _impact() -> click.Command:
+    from govcheck.cli.impact import impact
+    return impact
+
+
+def _import() -> click.Command:
+    from govcheck.cli.import_ import import_command
+    return import_command
+
+
+def _init() -> click.Command:
+    from govcheck.cli.init import init
+    return init
+
+
+def _rules() -> click.Command:
+    from govcheck.cli.rules import rules
+    return rules
+
+
+def _show() -> click.Command:
+    from govcheck.cli.show import show
+    return show
+
+
+def _schema() -> click.Command:
+    from govcheck.cli.schema import schema
+    return schema
+
+
+def _site() -> click.Command:
+    from govcheck.cli.site import site
+    return site
+
+
+# Every command, and its one-line description for `govcheck --help` (kept here so that the
+# list needs no command imported, and never cut mid-word).
+COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
+    "baseline": (_baseline, "Accept today's findings: check then fails only on new ones."),
+    "check": (_check, "Check the manifests against the rules."),
+    "codeowners": (_codeowners, "Print, write or check CODEOWNERS from the manifests."),
+    "diff": (_diff, "Classify governance changes between revisions; check sign-off."),
+    "explain": (_explain, "Show a rule's rationale, remediation and an example."),
+    "graph": (_graph, "The ecosystem map: Mermaid, Markdown or Graphviz DOT."),
+    "impact": (_impact, "What an outage or a replacement of a system touches."),
+    "import": (_import, "Write manifests from a Backstage catalog, CSV or data contracts."),
+    "init": (_init, "Write a small, valid starter ecosystem."),
+    "rules": (_rules, "List the rules, or test them against their cases."),
+    "schema": (_schema, "JSON Schemas of the manifest kinds, for editors."),
+    "show": (_show, "Everything the estate says about one entity."),
+    "site": (_site, "The estate as a static web site that works offline."),
+}
+
+
+class Commands(click.Group):
+    """The group of the table's commands."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """What the user must fix is one line on stderr and exit 2, for every command."""
+        """What the user must fix is one line on stderr and exit 2, for every command (also
+        when the group is invoked directly, as tests do)."""
         try:
             return super().invoke(ctx)
         except GovcheckError as error:
-            click.echo(f"govcheck: error: {error}", err=True)
+            _error(error)
             ctx.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.lazy:
-            import importlib
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        command = entry[0]()
+        command.short_help = entry[1]
+        return command
 
-            module_name, _, attribute = self.lazy[cmd_name].partition(":")
-            command: click.Command = getattr(importlib.import_module(f"govcheck.{module_name}"),
-                                             attribute)
-            return command
-        return super().get_command(ctx, cmd_name)
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in
+                                sorted(COMMANDS.items())])
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`--version` before any command prints and exits; `-v` beside it says more (both
+        orders, so the flags are read here rather than one at a time by click)."""
+        leading = _leading_options(args)
+        if "--version" in leading and not ctx.resilient_parsing:
+            from govcheck.cli.version import version_lines
+
+            verbose = any(arg in ("-v", "--verbose") for arg in leading)
+            for line in version_lines(verbose, Path.cwd()):
+                click.echo(line)
+            ctx.exit(EXIT_OK)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from govcheck.load.schema import suggest
+
+            raise click.UsageError(f"no such command '{name}'{suggest(name, COMMANDS)}; "
+                                   f"one of {', '.join(sorted(COMMANDS))}", ctx)
+        return super().resolve_command(ctx, args)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="govcheck")
+def _leading_options(args: list[str]) -> list[str]:
+    """The arguments before the command."""
+    leading = []
+    for arg in args:
+        if not arg.startswith("-"):
+            break
+        leading.append(arg)
+    return leading
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"],
+                                             "max_content_width": 100})
+@click.option("--version", is_flag=True, expose_value=False,
+              help="Show the version and exit; with -v also Python, the libraries and the "
+                   "policy packs in use.")
+@click.option("-v", "--verbose", is_flag=True, expose_value=False,
+              help="With --version: the versions a bug report needs.")
 def cli() -> None:
     """Governance-as-code checks for business-platform integrations."""
 
 
-@cli.command()
-@click.argument("path", required=False)
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--format", "format_name", type=click.Choice(CHECK_FORMAT_NAMES), default=None,
-              help="Output format (default: text; github annotations in GitHub Actions).")
-@click.option("--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
-@click.option("--report", "reports", metavar="FORMAT=FILE", multiple=True,
-              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.")
-@click.option("--as-of", metavar="DATE", help="Judge dates as of this day (YYYY-MM-DD).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
-              show_default=True, help="Lowest severity that fails the run (exit 1).")
-@click.option("--show-waived", is_flag=True, help="List waived findings in text output too.")
-@click.option("--no-cache", is_flag=True,
-              help="Parse every file afresh (the cache lives in the user cache folder).")
-def check(path: str | None, config_file: str | None, format_name: str | None,
-          output: str | None, reports: tuple[str, ...], as_of: str | None, fail_on: str,
-          show_waived: bool, no_cache: bool) -> None:
-    """Check the manifests under PATH (default: the ecosystem folder)."""
-    from govcheck.app.project import load_estate, open_project, run_check
-    from govcheck.changes.report import FormatOptions
-    from govcheck.outputs import CHECK_FORMATS
-    from govcheck.outputs.publish import (
-        Destination,
-        default_format,
-        parse_reports,
-        publish,
-    )
+def _usage_error(error: click.UsageError) -> str:
+    """click's usage errors in govcheck's one error style, with where to read more; what
+    they quote (an argument) made printable."""
+    from govcheck.outputs.escape import printable
 
-    date = parse_as_of(as_of)
-    destinations = [Destination(default_format(format_name, os.environ), output),
-                    *parse_reports(reports, CHECK_FORMATS)]
-    project = open_project(Path.cwd(), config_file)
-    target = Path(path) if path else project.ecosystem
-    report = run_check(project, target, date, Severity(fail_on), use_cache=not no_cache)
-    reasons = {f"waiver:{w.get('rule')}:{w.get('entity')}": str(w.get("reason", ""))
-               for w in project.config.waivers}
-
-    def render(function: Callable[..., str], color: bool) -> str:
-        return function(report, FormatOptions(color=color, show_waived=show_waived, extra=reasons))
-
-    def ecosystem_map() -> str:
-        from govcheck.views.graph import build_map, graph_markdown
-
-        estate = load_estate(project, target, not no_cache)
-        return "### Ecosystem map\n\n" + graph_markdown(build_map(estate, report.findings))
-
-    publish(report, CHECK_FORMATS, destinations, render, "check",
-            lambda target: _is_manifest(target, project.ecosystem, project.config.root), os.environ,
-            ecosystem_map)
-    sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+    command = error.ctx.command_path if error.ctx is not None else "govcheck"
+    # click lays out a list of choices on indented lines: one line here
+    message = error.format_message().replace("\n\t", " ")
+    return f"govcheck: error: {printable(message)} (see '{command} --help')"
 
 
-def _is_manifest(target: Path, ecosystem: Path, config_root: Path) -> bool:
-    resolved = target.resolve()
-    if resolved == (config_root / "govcheck.yaml").resolve():
-        return True
-    return resolved.suffix in (".yaml", ".yml") and ecosystem.resolve() in resolved.parents
+def _error(error: GovcheckError) -> None:
+    """One line on stderr; what the error quotes (a file name, an argument) made printable."""
+    from govcheck.outputs.escape import printable
 
-
-@cli.command()
-@click.option("--format", "format_name", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--test", "case_folder", metavar="FOLDER",
-              help="Run the rule cases in FOLDER (passing and failing estates with their exact "
-                   "findings) against the rules, built-in and your own.")
-def rules(format_name: str, config_file: str | None, case_folder: str | None) -> None:
-    """List every rule, its severity and title; or test rules against their cases."""
-    import json
-
-    from govcheck.app.project import open_project
-
-    project = open_project(Path.cwd(), config_file)
-    loaded = project.rules()
-    if case_folder is not None:
-        sys.exit(_test_rules(Path(case_folder), loaded))
-    rows = [(rule.id, project.config.severities.get(rule.id, rule.severity.value), rule.title)
-            for rule in loaded.values()]
-    if format_name == "json":
-        click.echo(json.dumps([{"id": i, "severity": s, "title": t} for i, s, t in rows], indent=2))
-        return
-    for rule_id, severity, title in rows:
-        click.echo(f"{rule_id}  {severity:<7}  {title}")
-
-
-def _test_rules(folder: Path, loaded: dict[str, Any]) -> int:
-    from govcheck.rules.cases import run_folder
-
-    failed = passed = 0
-    for result in run_folder(folder, loaded):
-        if result.passed:
-            passed += 1
-            click.echo(f"PASS {result.rule}-{result.name}")
-            continue
-        failed += 1
-        click.echo(f"FAIL {result.rule}-{result.name}")
-        for word, findings in (("expected", result.expected), ("got", result.actual)):
-            click.echo(f"  {word}:" + ("" if findings else " no findings"))
-            for finding in findings:
-                click.echo(f"    {finding['file']}:{finding['line']}:{finding['column']}: "
-                           f"{finding['severity']} {finding['rule']} {finding['message']} "
-                           f"[{finding['entity']}]{' (waived)' if finding['waived'] else ''}")
-    click.echo(f"{passed} passed, {failed} failed")
-    return EXIT_FINDINGS if failed or not passed else EXIT_OK
-
-
-@cli.command()
-@click.argument("rule_id", metavar="RULE")
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-def explain(rule_id: str, config_file: str | None) -> None:
-    """Show a rule's rationale, remediation and an example."""
-    from govcheck.app.project import open_project
-    from govcheck.load.schema import suggest
-
-    loaded = open_project(Path.cwd(), config_file).rules()
-    rule = loaded.get(rule_id.upper()) or loaded.get(rule_id)
-    if rule is None:
-        raise GovcheckError(f"unknown rule '{rule_id}'{suggest(rule_id.upper(), loaded)}; "
-                            "'govcheck rules' lists them")
-    click.echo(f"{rule.id}: {rule.title} (default severity: {rule.severity.value})\n")
-    click.echo(f"Why:\n  {rule.rationale}\n\nHow to fix:\n  {rule.remediation}\n")
-    if rule.example:
-        example = "\n".join(f"  {line}" for line in rule.example.rstrip().splitlines())
-        click.echo(f"Example:\n{example}")
-
-
-@cli.command()
-@click.argument("directory", default=".", required=False)
-@click.option("--force", is_flag=True, help="Write into a non-empty folder, replacing files.")
-def init(directory: str, force: bool) -> None:
-    """Write a small, valid starter ecosystem into DIRECTORY (never overwrites)."""
-    from govcheck.app.starter import write_starter
-
-    for path in write_starter(Path(directory), dt.date.today(), force):
-        click.echo(f"wrote {path}")
-    click.echo("next: cd into the folder and run 'govcheck check'")
-
-
-@cli.command()
-@click.argument("kind", required=False)
-@click.option("--output-dir", metavar="DIR", help="Write one <kind>.schema.json per kind here.")
-def schema(kind: str | None, output_dir: str | None) -> None:
-    """JSON Schemas of the manifest kinds, for editors (yaml-language-server)."""
-    from govcheck.app.schema import export_schemas
-
-    for line in export_schemas(kind, Path(output_dir) if output_dir else None):
-        click.echo(line)
+    click.echo(f"govcheck: error: {printable(str(error))}", err=True)
 
 
 def _bug(error: BaseException) -> NoReturn:
+    import platform
+    from importlib.metadata import version
+
     import yaml
 
+    from govcheck.outputs.escape import printable
+
     versions = (f"govcheck {__version__}, Python {platform.python_version()}, "
-                f"PyYAML {yaml.__version__}, click {click.__version__}")
+                f"PyYAML {yaml.__version__}, click {version('click')}")
     click.echo(f"govcheck: internal error (this is a bug, please report it with the command "
-               f"you ran): {type(error).__name__}: {error} [{versions}]", err=True)
+               f"you ran): {type(error).__name__}: {printable(str(error))} [{versions}]",
+               err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+def _full_disk(error: OSError) -> NoReturn:
+    """No room left to write (a command's output onto a full disk) is not a bug: one line,
+    exit 2. Standard output goes nowhere from here, or the flush at exit would fail again."""
+    from govcheck.outputs.publish import discard_stdout
+
+    discard_stdout()
+    click.echo(f"govcheck: error: cannot write: {error.strerror}", err=True)
     sys.exit(EXIT_USAGE)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: one line and exit 2 for anything that stops govcheck doing its job."""
+    """Entry point: one line on stderr for anything that stops govcheck doing its job."""
     try:
         # Without standalone mode click returns the code of ctx.exit() instead of exiting.
-        code = cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
+        code: Any = cli.main(args=argv, prog_name="govcheck", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:
+        click.echo(_usage_error(error), err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as error:
-        error.show()
+        from govcheck.outputs.escape import printable
+
+        click.echo(f"govcheck: error: {printable(error.format_message())}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("govcheck: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except GovcheckError as error:
-        click.echo(f"govcheck: error: {error}", err=True)
+        _error(error)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _bug(error)
+        _full_disk(error)
     except Exception as error:  # noqa: BLE001 - the one place that turns bugs into a message
         _bug(error)
     sys.exit(EXIT_OK)

@@ -1,89 +1,36 @@
-"""`govcheck diff`: change control from the git history.
-
-Reads govcheck.yaml, the manifests and the policy files of both revisions from git objects
-(the working tree only for a `--worktree` head), diffs the two estates, works out the sign-off
-each change needs from BASE, looks for it in the enabled evidence sources, and reports.
-"""
+"""`govcheck diff`: classify the governance changes between two revisions and check their
+sign-off (the work is app.diff.run_diff)."""
 from __future__ import annotations
 
 import os
-import posixpath
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
 
-from govcheck.changes.detect import (
-    ConfigSide,
-    DetectedChange,
-    diff_config,
-    diff_estates,
+from govcheck.app.diff import DiffOptions, run_diff
+from govcheck.changes.report import FAIL_ON_CLASSES, FAIL_ON_UNSIGNED, ChangeClass
+from govcheck.cli.options import (
+    color_option,
+    config_option,
+    format_option,
+    no_cache_option,
+    output_option,
+    quiet_option,
+    report_option,
 )
-from govcheck.changes.report import DiffReport, FormatOptions
-from govcheck.changes.signoff import (
-    Evidence,
-    PeopleIndex,
-    SignoffResolver,
-    judge_evidence,
-    report_notes,
-    required_signoffs,
-    verify_tags,
+from govcheck.errors import EXIT_FINDINGS, EXIT_OK
+from govcheck.integrations.git import MANIFEST_SUFFIXES
+from govcheck.outputs import DIFF_FORMATS, FormatOptions
+from govcheck.outputs.publish import (
+    Destination,
+    PublishRequest,
+    default_format,
+    parse_reports,
+    publish,
 )
-from govcheck.errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
-from govcheck.integrations.git import (
-    MANIFEST_SUFFIXES,
-    GitFile,
-    Repository,
-    Revision,
-    RevisionRange,
-    open_repository,
-)
-from govcheck.integrations.github import (
-    Review,
-    environment_reviews,
-    load_reviews_file,
-    pull_request_base_ref,
-    pull_request_head_sha,
-)
-from govcheck.load.build import build_estate
-from govcheck.load.cache import ParseCache, cache_folder
-from govcheck.load.config import CONFIG_NAME, Config, find_config, parse_config
-from govcheck.load.discover import SourceFile
-from govcheck.model.estate import Estate
-from govcheck.outputs import DIFF_FORMATS
-from govcheck.outputs.publish import Destination, default_format, parse_reports, publish
 
-FAIL_ON_CHOICES = ["breaking", "major", "minor", "unsigned"]
-ANY_SUFFIX = ("",)  # every file of a policy folder is governance, whatever its name
-
-
-@dataclass(frozen=True)
-class DiffOptions:
-    """What the command line asked for."""
-
-    revision_range: str | None = None
-    base: str | None = None
-    head: str | None = None
-    worktree: bool = False
-    staged: bool = False
-    approved_by: tuple[str, ...] = ()
-    reviews_file: str | None = None
-    require_fresh: bool = False
-    fail_on: str = "unsigned"
-    config_file: str | None = None
-    use_cache: bool = True
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One revision as govcheck sees it: its config, manifests, estate and policy files."""
-
-    config: Config
-    manifests: list[GitFile]
-    policy_files: dict[str, str]  # path → blob id (or the content, from the working tree)
-    estate: Estate = field(default_factory=Estate)
+FAIL_ON_CHOICES = [*(change_class.value for change_class in FAIL_ON_CLASSES), FAIL_ON_UNSIGNED]
 
 
 @click.command()
@@ -99,33 +46,33 @@ class Snapshot:
               help="Pull-request reviews saved from the GitHub REST API (JSON).")
 @click.option("--require-fresh", is_flag=True,
               help="Count only GitHub approvals given on the head commit.")
-@click.option("--format", "format_name", type=click.Choice(list(DIFF_FORMATS)), default=None,
-              help="Output format (default: text; github annotations in GitHub Actions).")
-@click.option("--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
-@click.option("--report", "reports", metavar="FORMAT=FILE", multiple=True,
-              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif=diff.sarif.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="unsigned",
+@format_option(list(DIFF_FORMATS), None,
+               "Output format (default: text; github annotations in GitHub Actions).")
+@output_option()
+@report_option("sarif=diff.sarif")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=FAIL_ON_UNSIGNED,
               show_default=True, help="Also fail (exit 1) on changes of this class or worse; "
               "a missing required sign-off always fails.")
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use, read at "
-              "each revision.")
-@click.option("--no-cache", is_flag=True, help="Parse every manifest afresh.")
+@config_option("govcheck.yaml to use, read at each revision.")
+@no_cache_option
+@quiet_option
+@color_option
 def diff(revision_range: str | None, base: str | None, head: str | None, worktree: bool,
          staged: bool, approved_by: tuple[str, ...], reviews_file: str | None,
          require_fresh: bool, format_name: str | None, output: str | None,
          reports: tuple[str, ...], fail_on: str, config_file: str | None,
-         no_cache: bool) -> None:
+         no_cache: bool, quiet: bool, color: bool | None) -> None:
     """Classify the governance changes between two revisions and check their sign-off."""
     destinations = [Destination(default_format(format_name, os.environ), output),
                     *parse_reports(reports, DIFF_FORMATS)]
+    threshold = None if fail_on == FAIL_ON_UNSIGNED else ChangeClass(fail_on)
     options = DiffOptions(revision_range, base, head, worktree, staged, approved_by,
-                          reviews_file, require_fresh, fail_on, config_file, not no_cache)
+                          reviews_file, require_fresh, threshold, config_file, not no_cache)
     report, protected = run_diff(options, Path.cwd(), os.environ)
 
-    def render(function: Callable[..., str], color: bool) -> str:
-        return function(report, FormatOptions(color=color))
-    publish(report, DIFF_FORMATS, destinations, render, "diff",
-            lambda target: _is_governance_file(target, protected), os.environ)
+    publish(PublishRequest(report, "diff", DIFF_FORMATS, destinations, FormatOptions(quiet=quiet),
+                           lambda target: _is_governance_file(target, protected), color),
+            os.environ)
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
@@ -136,151 +83,3 @@ def _is_governance_file(target: Path, protected: set[Path]) -> bool:
         folder in resolved.parents for folder in protected))
 
 
-def run_diff(options: DiffOptions, cwd: Path,
-             environ: Mapping[str, str]) -> tuple[DiffReport, set[Path]]:
-    """The report, and the paths --output must not overwrite (config, manifest folders)."""
-    repository = open_repository(cwd)
-    try:
-        revisions = repository.resolve_range(options.revision_range, options.base, options.head,
-                                             options.worktree, options.staged,
-                                             environ=_with_base_ref(options, environ))
-        config_path = _config_path(options.config_file, cwd, repository.toplevel)
-        folder = cache_folder(repository.toplevel) if options.use_cache else None
-        cache = ParseCache(folder, repository.toplevel)
-        base, head = read_snapshots(repository, revisions, config_path, cache)
-        detected = diff_config(ConfigSide(base.config, base.policy_files),
-                               ConfigSide(head.config, head.policy_files))
-        detected += diff_estates(base.estate, head.estate)
-        evidence = gather_evidence(options, repository, revisions, base, environ)
-    finally:
-        repository.close()
-    report = build_report(detected, base, head, evidence, revisions, options.fail_on)
-    toplevel = repository.toplevel
-    protected = {toplevel / config_path, _ecosystem_folder(toplevel, config_path, head.config)}
-    return report, {path.resolve() for path in protected}
-
-
-def _with_base_ref(options: DiffOptions, environ: Mapping[str, str]) -> Mapping[str, str]:
-    """In a pull_request_review run GitHub leaves GITHUB_BASE_REF empty: take the base branch
-    from the event, so that `govcheck diff` with no range compares with the right branch."""
-    event_path = environ.get("GITHUB_EVENT_PATH")
-    if (options.revision_range or options.base or environ.get("GITHUB_BASE_REF")
-            or environ.get("GITHUB_ACTIONS") != "true" or not event_path):
-        return environ
-    base_ref = pull_request_base_ref(event_path)
-    return {**environ, "GITHUB_BASE_REF": base_ref} if base_ref else environ
-
-
-def build_report(detected: Sequence[DetectedChange], base: Snapshot, head: Snapshot,
-                 evidence: Evidence, revisions: RevisionRange, fail_on: str) -> DiffReport:
-    """Sign-off resolved at BASE, the evidence matched against BASE persons."""
-    sources = base.config.signoff_sources
-    approvals = judge_evidence(evidence, base.estate, sources)
-    resolver = SignoffResolver(base.estate, head.estate, base.config)
-    ordered = sorted(detected, key=lambda change: (change.file, change.line, change.type,
-                                                   change.entity, change.detail))
-    changes = required_signoffs(ordered, resolver, approvals)
-    return DiffReport(revisions.base_sha, revisions.head_sha or revisions.head_kind,
-                      changes, fail_on, revisions.base_label, revisions.head_label,
-                      tuple(sources), approvals, report_notes(changes, approvals))
-
-
-# -- reading a revision --------------------------------------------------------------------
-
-def _config_path(config_file: str | None, cwd: Path, toplevel: Path) -> str:
-    """govcheck.yaml's path relative to the top-level, to be read at each revision: found
-    from `cwd` upwards as `check` finds it, else the one at the top-level."""
-    if config_file is not None:
-        candidate = (cwd / config_file).resolve()
-    else:
-        start = cwd.resolve() if cwd.resolve().is_relative_to(toplevel) else toplevel
-        candidate = find_config(start, toplevel) or toplevel / CONFIG_NAME
-    try:
-        return candidate.resolve().relative_to(toplevel).as_posix()
-    except ValueError:
-        raise GovcheckError(f"the config file '{config_file or candidate}' is outside the git "
-                            "repository: govcheck diff reads it at each revision") from None
-
-
-def read_snapshots(repository: Repository, revisions: RevisionRange, config_path: str,
-                   cache: ParseCache) -> tuple[Snapshot, Snapshot]:
-    """Both revisions, with their estates; a manifest the two share is parsed once, and one
-    parsed by an earlier run (check or diff) not at all."""
-    base = read_snapshot(repository, revisions.base, config_path)
-    head = read_snapshot(repository, revisions.head, config_path)
-    return (replace(base, estate=_estate(base.manifests, cache)),
-            replace(head, estate=_estate(head.manifests, cache)))
-
-
-def read_snapshot(repository: Repository, revision: Revision, config_path: str) -> Snapshot:
-    """A revision's config, manifests and policy files, each folder read in one bulk call."""
-    config = _read_config(repository, revision, config_path)
-    folder = posixpath.dirname(config_path)
-    ecosystem = _inside(folder, config.ecosystem)
-    manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES)
-    policy_folders = [_inside(folder, policy) for policy in config.policies]
-    policies = repository.read_files(revision, policy_folders, ANY_SUFFIX) if policy_folders else []
-    fingerprints = {file.path: file.blob_id or (file.data or b"").decode("utf-8", "replace")
-                    for file in policies}
-    return Snapshot(config, manifests, fingerprints)
-
-
-def _estate(files: Sequence[GitFile], cache: ParseCache) -> Estate:
-    """A revision's estate; symlinks are never followed."""
-    return build_estate([SourceFile(file.path, file.data) for file in files
-                         if file.data is not None], (), cache)
-
-
-def _read_config(repository: Repository, revision: Revision, config_path: str) -> Config:
-    root = repository.toplevel / posixpath.dirname(config_path)
-    found = repository.read_files(revision, [], extra_paths=[config_path])
-    if not found or found[0].data is None:
-        return Config(root=root)
-    return parse_config(config_path, found[0].data, root)
-
-
-def _inside(folder: str, relative: str) -> str:
-    """A config-relative folder as a path relative to the top-level."""
-    return posixpath.normpath(posixpath.join(folder, relative))
-
-
-def _ecosystem_folder(toplevel: Path, config_path: str, config: Config) -> Path:
-    return toplevel / _inside(posixpath.dirname(config_path), config.ecosystem)
-
-
-# -- the evidence --------------------------------------------------------------------------
-
-def gather_evidence(options: DiffOptions, repository: Repository, revisions: RevisionRange,
-                    base: Snapshot, environ: Mapping[str, str]) -> Evidence:
-    """Everything that may show sign-off, from the sources BASE's config enables; commit and
-    tag signatures verified by git against the signing keys BASE's persons list."""
-    sources = base.config.signoff_sources
-    if options.reviews_file is not None and "github" not in sources:
-        raise GovcheckError("--reviews was given, but the github source of sign-off is "
-                            "switched off in change_control.signoff_sources")
-    people = PeopleIndex.of(base.estate)
-    commits = tuple(repository.commits(revisions, people.allowed_signers()))
-    tags = tuple(repository.tags(commits))
-    reviews = _reviews(options, environ) if "github" in sources else None
-    return Evidence(options.approved_by, commits, reviews, _fresh_head(revisions, environ),
-                    options.require_fresh, tags, verify_tags(tags, people, repository.verify_tag))
-
-
-def _reviews(options: DiffOptions, environ: Mapping[str, str]) -> tuple[Review, ...] | None:
-    if options.reviews_file is not None:
-        return tuple(load_reviews_file(options.reviews_file))
-    if environ.get("GITHUB_ACTIONS") == "true":
-        live = environment_reviews(environ)
-        return tuple(live) if live is not None else None
-    return None
-
-
-def _fresh_head(revisions: RevisionRange, environ: Mapping[str, str]) -> str | None:
-    """The commit reviewers must have approved for --require-fresh. In a pull_request
-    workflow HEAD is GitHub's merge commit: the event names the branch's head instead.
-    Uncommitted changes (--worktree, --staged) were never reviewed: no approval is fresh."""
-    if revisions.head_kind != "commit":
-        return None
-    event_path = environ.get("GITHUB_EVENT_PATH")
-    event_head = pull_request_head_sha(event_path) if event_path else None
-    return event_head or revisions.head_sha

@@ -1,49 +1,31 @@
-"""`govcheck graph`: the ecosystem map as Mermaid, Markdown (fenced Mermaid) or Graphviz DOT."""
+"""`govcheck graph`: the ecosystem map as Mermaid, Markdown (fenced Mermaid), Graphviz DOT, or
+SVG drawn by Graphviz."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from govcheck.app.project import Project, load_estate, open_project, report_for
-from govcheck.cli import parse_as_of
-from govcheck.model.findings import Severity
+from govcheck.app.graph import project_map
+from govcheck.app.project import open_project
+from govcheck.cli.options import as_of_option, config_option, output_option, parse_as_of
 from govcheck.outputs.publish import write as emit
-from govcheck.views.graph import (
-    EcosystemMap,
-    build_map,
-    markdown_page,
-    to_dot,
-    to_mermaid,
-)
-
-
-def project_map(project: Project, as_of: dt.date) -> EcosystemMap:
-    """The map of a project's estate, with the findings of a check as of `as_of`."""
-    estate = load_estate(project, project.ecosystem)
-    report = report_for(estate, project, project.rules(), as_of, Severity.ERROR)
-    return build_map(estate, report.findings)
+from govcheck.views.graph import MAP_FORMATS
 
 
 @click.command()
-@click.option("--format", "format_name", type=click.Choice(["mermaid", "markdown", "dot"]),
+@click.option("-f", "--format", "format_name", type=click.Choice(list(MAP_FORMATS)),
               default="mermaid", show_default=True,
-              help="Mermaid flowchart, a Markdown page with it, or Graphviz DOT.")
-@click.option("--output", metavar="FILE", help="Write the map to FILE instead of stdout.")
-@click.option("--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--as-of", metavar="DATE",
-              help="Judge dates (for highlighted findings) as of this day (YYYY-MM-DD).")
+              help="Mermaid flowchart, a Markdown page with it, Graphviz DOT, or SVG drawn by "
+                   "Graphviz (its dot program must be installed).")
+@output_option("Write the map to FILE instead of stdout.")
+@config_option()
+@as_of_option("Judge dates (for highlighted findings) as of this day (YYYY-MM-DD).")
 def graph(format_name: str, output: str | None, config_file: str | None,
           as_of: str | None) -> None:
     """The ecosystem map: systems by category, integrations, systems of record, findings."""
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
     ecosystem_map = project_map(project, date)
-    if format_name == "dot":
-        text = to_dot(ecosystem_map)
-    elif format_name == "markdown":
-        text = markdown_page(ecosystem_map, date.isoformat())
-    else:
-        text = to_mermaid(ecosystem_map)
+    text = MAP_FORMATS[format_name](ecosystem_map, date.isoformat())
     emit(text, output, lambda target: target.suffix in (".yaml", ".yml"))

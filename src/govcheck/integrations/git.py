@@ -80,8 +80,7 @@ class GitFile:
 
     path: str                # POSIX, relative to the top-level of the work tree
     blob_id: str | None      # None for files read from the working tree
-    data: bytes | None
-    is_symlink: bool
+    data: bytes | None       # None for a symlink
 
 
 @dataclass(frozen=True)
@@ -208,6 +207,9 @@ class Repository:
         self.toplevel = toplevel
         self._environment = dict(environment)  # the git folder and work tree, for every git
         self._shallow: bool | None = None
+        # Blobs read so far, by id: the two revisions of a diff share nearly all their files,
+        # and an object's id names its content, so each is read from git once.
+        self._blobs: dict[str, bytes] = {}
 
     def close(self) -> None:
         """Stop GitPython's persistent `git cat-file` processes, if any."""
@@ -345,22 +347,24 @@ class Repository:
                                     "and stage the result", file=entry.path)
         regular = [entry for entry in entries if entry.mode in REGULAR_FILE_MODES]
         blobs = self._read_blobs([entry.blob_id for entry in regular])
-        files = [GitFile(entry.path, entry.blob_id, None, True)
+        files = [GitFile(entry.path, entry.blob_id, None)
                  for entry in entries if entry.mode == SYMLINK_MODE]
-        files += [GitFile(entry.path, entry.blob_id, blobs[entry.blob_id], False)
+        files += [GitFile(entry.path, entry.blob_id, blobs[entry.blob_id])
                   for entry in regular]   # submodules (160000) are not files
         return sorted(files, key=lambda file: file.path)
 
     def _read_blobs(self, blob_ids: list[str]) -> dict[str, bytes]:
-        """Every blob through ONE `git cat-file --batch`, all ids on its standard input."""
-        unique = list(dict.fromkeys(blob_ids))
-        if not unique:
-            return {}
-        status, out, err = self._run_with_input(
-            "".join(f"{blob_id}\n" for blob_id in unique).encode("ascii"), "cat-file", "--batch")
-        if status != 0:
-            raise GovcheckError(_git_failure("cat-file", err))
-        return _parse_batch(out, unique)
+        """Every blob through ONE `git cat-file --batch`, all ids on its standard input (those
+        not read before)."""
+        unique = [blob_id for blob_id in dict.fromkeys(blob_ids) if blob_id not in self._blobs]
+        if unique:
+            status, out, err = self._run_with_input(
+                "".join(f"{blob_id}\n" for blob_id in unique).encode("ascii"), "cat-file",
+                "--batch")
+            if status != 0:
+                raise GovcheckError(_git_failure("cat-file", err))
+            self._blobs.update(_parse_batch(out, unique))
+        return {blob_id: self._blobs[blob_id] for blob_id in blob_ids}
 
     def _read_worktree(self, pathspecs: list[str], wanted: _PathFilter) -> list[GitFile]:
         out = self._run("--literal-pathspecs", "ls-files", "-z", "--cached", "--others",
@@ -379,11 +383,11 @@ class Repository:
             raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
         # A path whose folder is a symlink leaving the repository is treated like a symlink.
         if stat.S_ISLNK(mode) or not full_path.resolve().is_relative_to(self.toplevel):
-            return GitFile(path, None, None, True)
+            return GitFile(path, None, None)
         if not stat.S_ISREG(mode):
             return None
         try:
-            return GitFile(path, None, full_path.read_bytes(), False)
+            return GitFile(path, None, full_path.read_bytes())
         except OSError as error:
             raise GovcheckError(f"cannot read the file: {error.strerror}", file=path) from error
 
@@ -556,13 +560,14 @@ def _split_nul(out: bytes) -> list[str]:
 
 
 def _parse_tree_listing(out: bytes) -> list[_TreeEntry]:
-    """`git ls-tree -z` records: `<mode> SP <type> SP <id> TAB <path>`."""
+    """`git ls-tree -z` records: `<mode> SP <type> SP <id> TAB <path>`. Decoded whole: the
+    separators are ASCII, so this is each path's os.fsdecode, without a call per path."""
     entries = []
-    for record in out.split(b"\0"):
+    for record in os.fsdecode(out).split("\0"):
         if record:
-            info, _, path = record.partition(b"\t")
-            mode, _, blob_id = info.decode("ascii").split(" ")
-            entries.append(_TreeEntry(os.fsdecode(path), mode, blob_id))
+            info, _, path = record.partition("\t")
+            mode, _, blob_id = info.split(" ")
+            entries.append(_TreeEntry(path, mode, blob_id))
     return entries
 
 

@@ -21,22 +21,23 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+import govcheck
 from govcheck import __version__
 from govcheck.errors import GovcheckError
+from govcheck.load.collector import collector_paused
 from govcheck.load.discover import SourceFile
-from govcheck.load.documents import source_of
-from govcheck.load.parse import ParsedDocument, ParsedFile
-from govcheck.model.document import Document, LoadProblem, SchemaProblem
 from govcheck.model.findings import Finding, Severity
+
+# A remembered run is answered from this module without the YAML loader (load.parse and
+# load.documents import it), without tempfile and without secrets, which only writes need:
+# those are imported where they are used.
+if TYPE_CHECKING:
+    from govcheck.load.parse import ParsedFile
 
 FORMAT = 2
 KEY_BYTES = 32
@@ -79,12 +80,12 @@ def _salt() -> str:
     """Changes whenever what a run yields could change: the version, the schemas and the code
     itself (an editable or development install changes without a new version)."""
     digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
-    for name, data in _package_sources(resources.files("govcheck"), ""):
+    for name, data in _package_sources(Path(govcheck.__file__).parent, ""):
         digest.update(name.encode() + data)
     return digest.hexdigest()
 
 
-def _package_sources(folder: Traversable, prefix: str) -> Iterator[tuple[str, bytes]]:
+def _package_sources(folder: Path, prefix: str) -> Iterator[tuple[str, bytes]]:
     """Every module and schema of the package, in a stable order, with its path in it."""
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.is_dir() and entry.name != "__pycache__":
@@ -112,9 +113,14 @@ class Seal:
             secret = _create_secret(path)
         return cls(secret) if secret is not None else None
 
+    def hasher(self) -> Any:
+        """A keyed BLAKE2b to feed a body to piece by piece; `hexdigest()` is its seal."""
+        return hashlib.blake2b(key=self._secret, digest_size=32, person=b"govcheck-cache")
+
     def _mac(self, body: bytes) -> bytes:
-        return hashlib.blake2b(body, key=self._secret, digest_size=32,
-                               person=b"govcheck-cache").hexdigest().encode("ascii")
+        digest = self.hasher()
+        digest.update(body)
+        return str(digest.hexdigest()).encode("ascii")
 
     def wrap(self, body: bytes) -> bytes:
         return _MAGIC + self._mac(body) + b"\n" + body
@@ -150,6 +156,9 @@ def _read_secret(path: Path) -> bytes | None:
 def _create_secret(path: Path) -> bytes | None:
     """A new random secret, published atomically: a concurrent run either wins the race and
     its secret is read back, or loses it and reads the winner's."""
+    import secrets
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(prefix=".cache.key-", dir=path.parent)
@@ -193,15 +202,17 @@ class SealedFile:
         if body is None:
             return None
         try:
-            return json.loads(body)
+            with collector_paused():   # a large cache is millions of small containers
+                return json.loads(body)
         except ValueError:
             return None
 
-    def write(self, value: Any) -> None:
+    def write(self, value: dict[str, Any]) -> None:
         """Write, then rename: a reader sees the old file or the new one, never half of one.
         A cache that cannot be written only costs speed, so failures are silent, and the
         temporary file is removed whatever happens."""
-        data = self.seal.wrap(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+        import tempfile
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(prefix=f".{self.path.stem}-", dir=self.path.parent)
@@ -209,10 +220,47 @@ class SealedFile:
             return
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+                self._write_sealed(stream, value)
             os.replace(temporary, self.path)
         except OSError:
             _remove(temporary)
+
+    def _write_sealed(self, stream: BinaryIO, value: dict[str, Any]) -> None:
+        """The body goes out in pieces, sealed as it goes, and the seal is written into the
+        header's place last: a large cache is never one string (or two) in memory."""
+        stream.write(_MAGIC + b"0" * _MAC_HEX + b"\n")
+        digest = self.seal.hasher()
+        for piece in json_pieces(value):
+            data = piece.encode("utf-8")
+            digest.update(data)
+            stream.write(data)
+        stream.seek(len(_MAGIC))
+        stream.write(str(digest.hexdigest()).encode("ascii"))
+
+
+_BATCH = 1000   # entries of a large member dict encoded at once
+
+
+def json_pieces(value: dict[str, Any]) -> Iterator[str]:
+    """`json.dumps(value, separators=(",", ":"))` in pieces: a large member dict (the parse
+    cache's entries) goes out a thousand items at a time, each batch by the C encoder."""
+    yield "{"
+    for index, (key, item) in enumerate(value.items()):
+        yield ("," if index else "") + _dumps(key) + ":"
+        if isinstance(item, dict) and len(item) > _BATCH:
+            keys = list(item)
+            yield "{"
+            for start in range(0, len(keys), _BATCH):
+                batch = _dumps({name: item[name] for name in keys[start:start + _BATCH]})
+                yield ("," if start else "") + batch[1:-1]
+            yield "}"
+        else:
+            yield _dumps(item)
+    yield "}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _project_file(folder: Path | None, project_root: Path, prefix: str) -> SealedFile | None:
@@ -299,6 +347,10 @@ def _encode(parsed: ParsedFile) -> dict[str, Any]:
 
 
 def _decode(source: SourceFile, entry: dict[str, Any]) -> ParsedFile:
+    from govcheck.load.documents import source_of
+    from govcheck.load.parse import ParsedDocument, ParsedFile
+    from govcheck.model.document import Document, LoadProblem, SchemaProblem
+
     text = source_of(source.data)
     documents = []
     for index, data, start, damaged, kind, problems in entry["documents"]:
@@ -316,10 +368,22 @@ class RunMemo:
 
     The pre-commit case runs the same check on the same files again and again: when no
     manifest, policy, config, option or govcheck version changed, the findings cannot have
-    changed either, and reading the files to be sure is all the work there is to do."""
+    changed either, and reading the files to be sure is all the work there is to do. The
+    memo also says where that run found its inputs (its config file, manifest folder and
+    policy folders), so that the next run can gather the same bytes without parsing the
+    config: the key still covers the config's bytes, so a changed config never matches."""
 
     def __init__(self, folder: Path, project_root: Path) -> None:
         self.file = _project_file(folder, project_root, "result")
+        self._stored: dict[str, Any] | None = None
+        self._loaded = False
+
+    def _record(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            stored = self.file.read() if self.file is not None else None
+            self._stored = stored if isinstance(stored, dict) else None
+            self._loaded = True
+        return self._stored
 
     @staticmethod
     def key(parts: Iterable[bytes]) -> str:
@@ -329,9 +393,15 @@ class RunMemo:
             digest.update(part)
         return digest.hexdigest()
 
+    def inputs(self) -> dict[str, Any] | None:
+        """Where the remembered run found its inputs, as `put` was given them."""
+        stored = self._record()
+        inputs = stored.get("inputs") if stored is not None else None
+        return inputs if isinstance(inputs, dict) else None
+
     def get(self, key: str) -> tuple[list[Finding], int, int] | None:
-        stored = self.file.read() if self.file is not None else None
-        if not isinstance(stored, dict) or stored.get("key") != key:
+        stored = self._record()
+        if stored is None or stored.get("key") != key:
             return None
         try:
             findings = [Finding(f["rule"], Severity(f["severity"]), f["entity"], f["file"],
@@ -341,7 +411,10 @@ class RunMemo:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put(self, key: str, findings: Iterable[Finding], entities: int, files: int) -> None:
+    def put(self, key: str, findings: Iterable[Finding], entities: int, files: int,
+            inputs: dict[str, Any] | None = None) -> None:
         if self.file is not None:
-            self.file.write({"key": key, "entities": entities, "files": files,
-                             "findings": [finding.to_dict() for finding in findings]})
+            self._stored = {"key": key, "entities": entities, "files": files,
+                            "findings": [finding.to_dict() for finding in findings],
+                            "inputs": inputs or {}}
+            self.file.write(self._stored)

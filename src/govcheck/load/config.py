@@ -17,6 +17,7 @@ from govcheck.model.findings import Severity
 from govcheck.model.timing import parse_date
 
 CONFIG_NAME = "govcheck.yaml"
+BASELINE_NAME = ".govcheck-baseline.json"
 # Where sign-off evidence may come from by default; `trailers` only when a project lists it.
 SIGNOFF_SOURCES = ("github", "signed", "cli")
 
@@ -34,6 +35,11 @@ class Config:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     governance_approvers: list[str] = field(default_factory=list)
     signoff_sources: tuple[str, ...] = SIGNOFF_SOURCES
+    baseline: str = BASELINE_NAME   # relative to the config's folder
+    extends: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    headroom: float = 0.8     # share of an API rate limit that declared load may use (GOV019)
     raw: bytes = b""          # the file as read: part of what a cached run result depends on
 
     def locate(self, path: tuple[Any, ...]) -> Position:
@@ -84,28 +90,6 @@ def _folder_problem(folder: Path, top: Path) -> str | None:
     except OSError as error:   # a name the system refuses (too long): pathlib raises
         return f"cannot be used: {error.strerror}"
     return None
-
-
-def find_config(start: Path, top: Path | None = None) -> Path | None:
-    """govcheck.yaml in `start` or its parents, up to the repository root: `top` when given
-    (git's top-level), else the first folder with a .git."""
-    for folder in [start, *start.parents]:
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-        if folder == top or (top is None and (folder / ".git").exists()):
-            return None
-    return None
-
-
-def project_root(start: Path) -> Path:
-    """The repository root above `start`, or `start` itself outside a repository."""
-    for folder in [start, *start.parents]:
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
 def load_config(path: Path | None, root: Path, display: str | None = None) -> Config:
     """Read and validate govcheck.yaml; anything wrong stops the run (exit 2)."""
     if path is None:
@@ -143,6 +127,11 @@ def parse_config(name: str, data: bytes, root: Path) -> Config:
     change_control = values.get("change_control", {})
     config.governance_approvers = list(change_control.get("governance_approvers", []))
     config.signoff_sources = tuple(change_control.get("signoff_sources", SIGNOFF_SOURCES))
+    config.baseline = values.get("baseline", BASELINE_NAME)
+    config.extends = list(values.get("extends", []))
+    config.select = list(values.get("select", []))
+    config.ignore = list(values.get("ignore", []))
+    config.headroom = values.get("headroom", config.headroom)
     return config
 
 

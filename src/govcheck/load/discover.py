@@ -1,8 +1,11 @@
-"""Find the manifest files under a folder and read their bytes."""
+"""Find the files a run reads (govcheck.yaml, the manifests, the policy files) and read
+their bytes. Nothing here parses YAML: a remembered run is recognised from these bytes alone."""
 from __future__ import annotations
 
+import importlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +13,7 @@ from govcheck.errors import GovcheckError
 from govcheck.model.document import LoadProblem
 
 SUFFIXES = (".yaml", ".yml")
+CONFIG_NAME = "govcheck.yaml"
 
 
 @dataclass(frozen=True)
@@ -123,3 +127,65 @@ def read_regular_file(path: str) -> bytes:
         if not stat.S_ISREG(mode):
             raise NotAFile(file_type(mode))
         return stream.read()
+
+
+def find_config(start: Path, top: Path | None = None) -> Path | None:
+    """govcheck.yaml in `start` or its parents, up to the repository root: `top` when given
+    (git's top-level), else the first folder with a .git."""
+    for folder in [start, *start.parents]:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if folder == top or (top is None and (folder / ".git").exists()):
+            return None
+    return None
+
+
+def project_root(start: Path) -> Path:
+    """The repository root above `start`, or `start` itself outside a repository."""
+    for folder in [start, *start.parents]:
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
+                 ) -> list[tuple[str, bytes]]:
+    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
+    files = builtin_policy_files()
+    for folder in extra_folders:
+        files.extend(folder_policy_files(folder, root))
+    return files
+
+
+def builtin_policy_files() -> list[tuple[str, bytes]]:
+    """The built-in pack, shipped inside the package as govcheck.policies."""
+    package = importlib.import_module("govcheck.policies")   # data, shipped as a package
+    folder = Path(package.__file__ or "").parent
+    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
+                  if entry.name.endswith(SUFFIXES))
+
+
+def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """A policy folder's YAML files, named relative to `root` when they are inside it."""
+    if not exists(folder) or not folder.is_dir():
+        raise GovcheckError(f"policy folder '{folder}' does not exist")
+    paths = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
+    return [(_policy_name(path, root), _read_policy(path, root)) for path in paths]
+
+
+def _read_policy(path: Path, root: Path | None) -> bytes:
+    try:
+        return read_regular_file(str(path))
+    except NotAFile as refused:
+        raise GovcheckError(f"{refused.what}, not a policy file", _policy_name(path, root)) from None
+    except OSError as error:
+        raise GovcheckError(f"cannot read the policy file: {error.strerror}",
+                            _policy_name(path, root)) from None
+
+
+def _policy_name(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -8,6 +8,7 @@ errors, and alias expansion is bounded.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,8 +40,17 @@ _FLOAT_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
 
 
+_NO_PATH_RESOLVERS: dict[object, object] = {}
+
+
 class _ComposeLoader(_BaseLoader):
     """Tags every untagged node by its style only; values are resolved by `_scalar`."""
+
+    # The composer calls these two hooks around every node, for path resolvers, which
+    # govcheck never registers. C builtins that do nothing spare a Python call per node
+    # (a tenth of the composing): dict.get(parent, index) and tuple() return without effect.
+    descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
@@ -134,6 +144,10 @@ def _tag_refused(tag: str) -> str:
 
 
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+_SCALAR = yaml.ScalarNode
+_intern = sys.intern
+_SEQ_TAGS = (_CORE + "seq", _CORE + "oseq")
+_MAP_TAGS = (_CORE + "map", _CORE + "omap")
 
 
 def _core_schema(value: str) -> Any:
@@ -190,18 +204,23 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path_, depth: int, via_alias: bool) -> Any:
         if self.record:
             self.positions.setdefault(path, _pos(node))
-        if node.__class__ is yaml.ScalarNode:
+        if node.__class__ is _SCALAR:
             tag = node.tag
             if tag == _STR:
                 return node.value
             if tag != _PLAIN:
                 return self._tagged(node)
-            try:
-                return _core_schema(node.value)
-            except _LongNumber:
-                self.refused.append(_Refused(node, _too_long(node.value)))
-                return None
+            return self._plain(node)
         return self._collection(node, path, depth, via_alias)
+
+    def _plain(self, node: yaml.ScalarNode) -> Any:
+        """A plain scalar's value under the core schema; a number too long to convert is
+        refused (reported) and left out."""
+        try:
+            return _core_schema(node.value)
+        except _LongNumber:
+            self.refused.append(_Refused(node, _too_long(node.value)))
+            return None
 
     def _tagged(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -226,38 +245,72 @@ class _Converter:
         self.open.add(identity)
         try:
             if node.__class__ is yaml.SequenceNode:
-                self._check_collection_tag(node, "seq")
-                return [self.convert(item, path + (i,) if self.record else path, depth + 1,
-                                     via_alias) for i, item in enumerate(node.value)]
-            self._check_collection_tag(node, "map")
+                if node.tag not in _SEQ_TAGS:
+                    self.refused.append(_Refused(node, _tag_refused(node.tag)))
+                return self._sequence(node, path, depth, via_alias)
+            if node.tag not in _MAP_TAGS:
+                self.refused.append(_Refused(node, _tag_refused(node.tag)))
             assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, path, depth, via_alias)
         finally:
             self.open.discard(identity)
 
+    # The two loops below take a plain or quoted scalar in line, without a call: scalars are
+    # most of a manifest, and this walk is a third of a first run's parse. Anything else
+    # (tags, collections, recording positions) goes through `convert`, which says the same.
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path_, depth: int,
+                  via_alias: bool) -> list[Any]:
+        result: list[Any] = []
+        record = self.record
+        for index, item in enumerate(node.value):
+            if not record and item.__class__ is _SCALAR and item.tag == _STR:
+                result.append(_intern(item.value))
+            elif not record and item.__class__ is _SCALAR and item.tag == _PLAIN:
+                value = item.value
+                result.append(_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
+                              else self._plain(item))
+            else:
+                result.append(self.convert(item, path + (index,) if record else path,
+                                           depth + 1, via_alias))
+        return result
+
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
                  via_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first: dict[str, yaml.Node] = {}   # each key's node, for the duplicate's message
+        first: dict[str, yaml.Node] = {}   # each key's node, for a duplicate's message
+        record = self.record
         for key_node, value_node in node.value:
-            try:
-                key = _key(key_node)
-                if key in first:
-                    raise _Refused(key_node, _duplicate(first[key], key))
-            except _Refused as refused:
-                self.refused.append(refused)  # never last-one-wins: the first value stays
+            # Keys and text values are interned: an estate repeats the same few dozen keys in
+            # every document and the same names and enum values across documents; one string
+            # each instead of one per use is half of a large estate's memory.
+            if key_node.__class__ is _SCALAR and (key_node.tag == _STR or (
+                    key_node.tag == _PLAIN and key_node.value != "<<")):
+                key: str = _intern(key_node.value)
+            else:
+                try:
+                    key = _intern(_key(key_node))
+                except _Refused as refused:
+                    self.refused.append(refused)
+                    continue
+            if key in first:
+                # never last-one-wins: the first value stays
+                self.refused.append(_Refused(key_node, _duplicate(first[key], key)))
                 continue
             first[key] = key_node
-            child = path + (key,) if self.record else path
-            if self.record:
+            if record:
+                child = path + (key,)
                 self.key_positions[child] = _pos(key_node)
-            result[key] = self.convert(value_node, child, depth + 1, via_alias)
+                result[key] = self.convert(value_node, child, depth + 1, via_alias)
+            elif value_node.__class__ is _SCALAR and value_node.tag == _STR:
+                result[key] = _intern(value_node.value)
+            elif value_node.__class__ is _SCALAR and value_node.tag == _PLAIN:
+                value = value_node.value
+                result[key] = (_intern(value) if value and value[0] not in _MAYBE_NOT_STRING
+                               else self._plain(value_node))
+            else:
+                result[key] = self.convert(value_node, path, depth + 1, via_alias)
         return result
-
-
-    def _check_collection_tag(self, node: yaml.Node, name: str) -> None:
-        if node.tag not in (_CORE + name, _CORE + "o" + name):
-            self.refused.append(_Refused(node, _tag_refused(node.tag)))
 
 
 def _duplicate(first: yaml.Node, key: str) -> str:
@@ -288,12 +341,14 @@ def decode(file: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def load_text(file: str, text: str) -> tuple[list[Document], list[LoadProblem]]:
-    """Every non-empty document of one file, and what stopped any of them loading."""
+def load_text(file: str, text: str, source: _Source | None = None
+              ) -> tuple[list[Document], list[LoadProblem]]:
+    """Every non-empty document of one file, and what stopped any of them loading; `source`
+    is where positions are worked out from when asked (by default, this text)."""
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     text = text.replace("\r\n", "\n")
-    source = _Source(text)
+    source = source or _Source(text)
     try:
         for index, node in enumerate(_compose_all(text)):
             if node is None:
@@ -373,4 +428,6 @@ def load_bytes(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES
     text, problem = decode(file, data)
     if problem is not None or text is None:
         return [], [problem] if problem else []
-    return load_text(file, text)
+    # Positions come from the bytes, decoded again if ever asked: the caller keeps the bytes
+    # anyway, and keeping the text as well would double what every file costs in memory.
+    return load_text(file, text, _Source(data))

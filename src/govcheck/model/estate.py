@@ -1,8 +1,9 @@
 """The estate: every entity indexed by kind/name, with the helpers rules use to read it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from govcheck.model.document import (
@@ -49,6 +50,7 @@ class Entity:
         return found or self.document.position(("metadata", "name")) or self.document.start
 
 
+@lru_cache(maxsize=4096)   # rules ask for the same few dotted paths of every entity
 def split_path(path: str) -> Path_:
     return tuple(int(part) if part.isdigit() else part for part in path.split("."))
 
@@ -70,8 +72,15 @@ def expand(data: Any, pattern: str) -> list[tuple[Path_, Any]]:
     `spec.datasets[].dataset` gives [(("spec", "datasets", 0, "dataset"), "lead"), ...].
     An absent value comes back as None at its path, so that callers can report it; an absent
     or empty list gives nothing for the steps below it."""
+    keys = _plain_keys(pattern)
+    if keys is not None:   # a plain dotted path: one value
+        value = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return [(keys, value)]
+    steps = _steps(pattern)
     reached: list[tuple[Path_, Any]] = [((), data)]
-    for key, is_list in _steps(pattern):
+    for key, is_list in steps:
         following: list[tuple[Path_, Any]] = []
         for prefix, value in reached:
             child = value.get(key) if isinstance(value, dict) else None
@@ -89,8 +98,36 @@ def _steps(pattern: str) -> tuple[tuple[str, bool], ...]:
                  for step in pattern.split("."))
 
 
+@cache
+def _plain_keys(pattern: str) -> tuple[str, ...] | None:
+    """The keys of a pattern without list steps; None when it has one."""
+    steps = _steps(pattern)
+    return None if any(is_list for _, is_list in steps) else tuple(step for step, _ in steps)
+
+
 def is_blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+TODO = "TODO"
+
+
+def is_todo(value: Any) -> bool:
+    """A decision still to make: the text `TODO`, or `TODO: what to decide` (as `govcheck
+    import` writes what it cannot infer). GOV020 reports it; nothing else judges it."""
+    return isinstance(value, str) and (value == TODO or value.startswith(TODO + ":"))
+
+
+def todos(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every TODO value in a document, with its path, in document order."""
+    if is_todo(data):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from todos(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from todos(value, path + (index,))
 
 
 @dataclass

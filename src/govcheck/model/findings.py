@@ -27,6 +27,19 @@ class Finding:
     column: int          # 1-based
     message: str
     waived: bool = False
+    baselined: bool = False   # accepted as it was by the baseline file (not a waiver)
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What the finding is, never where it stands: its rule, its entity (its file when it
+        is outside every entity) and its message. A baseline entry and SARIF's
+        `partialFingerprints` both key on it, so an edit or a move elsewhere keeps it."""
+        return self.rule, self.entity or f"file:{self.file}", self.message
+
+    @property
+    def counts(self) -> bool:
+        """Neither waived nor baselined: it counts towards the exit code."""
+        return not (self.waived or self.baselined)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str, str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -100,6 +101,13 @@ def parse_cron(expression: Any) -> Cron | str:
     as @daily, ranges, steps, lists and month and weekday names are cron too)."""
     if not isinstance(expression, str):
         return "a cron expression is a string of five fields"
+    return _parse_cron_text(expression)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cron_text(expression: str) -> Cron | str:
+    """`parse_cron` of a string, remembered: an estate repeats a few expressions across
+    thousands of links, and proving that one ever fires walks two years of days."""
     text = _CRON_MACROS.get(expression.strip().lower(), expression)
     if text.strip().startswith("@"):
         return f"'{expression}' is not a schedule macro (@hourly, @daily, @weekly, @monthly, @yearly)"
@@ -291,3 +299,29 @@ def _days_name(cron: Cron) -> str:
     matching = sum(cron.fires_on(_SPAN_START + dt.timedelta(days=index))
                    for index in range(_SPAN_DAYS))
     return f"on {matching * 7 / _SPAN_DAYS:.2g} days a week"
+
+
+# -- durations in words ---------------------------------------------------------------------
+
+def duration_words(seconds: float) -> str:
+    """A length of time for people: "45 min", "24 h", "24 h 15 min", "4 days 6 h"; under
+    three days in hours, since that is how an outage is counted."""
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min" if minutes else f"{seconds:g} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 72:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days} days" + (f" {hours} h" if hours else "")
+
+
+def iso_duration(seconds: float) -> str:
+    """Seconds as an ISO-8601 duration in days, hours, minutes and seconds: "P1DT2H30M"."""
+    whole = round(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = "".join(f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (secs, "S"))
+                   if value)
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "") if whole else "PT0S"

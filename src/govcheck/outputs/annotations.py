@@ -1,24 +1,25 @@
 """GitHub Actions output: workflow-command annotations and the job's step summary.
 
-An annotation is one line, `::error file=F,line=L,col=C,title=T::MESSAGE`. The runner reads
-a `%`-escaped form: in the message `%`, CR and LF become `%25`, `%0D`, `%0A` (so a message
-can never end the command and start another); property values also escape `:` and `,`,
-which would otherwise end the value. GitHub shows only the first few annotations of each
-kind per step, so every run also prints a plain summary line and the step summary lists all.
+An annotation is one line, `::error file=F,line=L,col=C,title=T::MESSAGE`. Its text is shown
+as `printable` shows every line govcheck prints (a control character as a visible escape),
+then encoded as the runner reads it: in the message `%`, CR and LF become `%25`, `%0D`, `%0A`
+(so a message can never end the command and start another); property values also escape
+`:` and `,`, which would otherwise end the value. GitHub shows only the first few
+annotations of each kind per step, so every run also prints a plain summary line and the
+step summary lists all.
 """
 from __future__ import annotations
 
-from govcheck.changes.report import (
-    CHANGE_CLASSES,
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-    Requirement,
-)
+from collections.abc import Callable
+
+from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport, Requirement
 from govcheck.model.findings import Finding, Severity
 from govcheck.outputs import markdown
+from govcheck.outputs.escape import printable
+from govcheck.outputs.options import FormatOptions
 from govcheck.outputs.text import summary_line
+from govcheck.rules.baseline import PRUNE_COMMAND
+from govcheck.rules.report import CheckReport
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -35,10 +36,10 @@ def escape_property(text: str) -> str:
 
 def workflow_command(command: str, message: str, **properties: str | int) -> str:
     """`::command k=v,k=v::message`, properties in the order given, empty ones left out."""
-    given = ",".join(f"{key}={escape_property(str(value))}"
+    given = ",".join(f"{key}={escape_property(printable(str(value)))}"
                      for key, value in properties.items() if value != "")
-    return f"::{command} {given}::{escape_data(message)}" if given else \
-        f"::{command}::{escape_data(message)}"
+    text = escape_data(printable(message))
+    return f"::{command} {given}::{text}" if given else f"::{command}::{text}"
 
 
 # --- check -------------------------------------------------------------------------------
@@ -49,6 +50,14 @@ def check_github(report: CheckReport, options: FormatOptions) -> str:
     summary line. Waived findings are not annotated."""
     findings = sorted(report.active, key=lambda finding: finding.sort_key)
     lines = [finding_annotation(finding, report) for finding in findings]
+    if report.baseline is not None and report.baseline.fixed:
+        outcome = report.baseline
+        count = sum(entry.count for entry in outcome.fixed)
+        lines.append(workflow_command(
+            "notice", f"{count} baselined finding{'' if count == 1 else 's'} no longer "
+                      f"occur{'s' if count == 1 else ''}: '{PRUNE_COMMAND}' removes "
+                      f"{'it' if count == 1 else 'them'} from {outcome.file}",
+            file=outcome.file, line=outcome.fixed[0].line, title="govcheck: baseline"))
     return "\n".join([*lines, summary_line(report)]) + "\n"
 
 
@@ -124,22 +133,24 @@ def change_annotation(change: Change) -> str:
                             title=f"{change.type} ({change.change_class})")
 
 
-def diff_summary_line(report: DiffReport) -> str:
+def diff_summary_line(report: DiffReport, shown: Callable[[str], str] = printable) -> str:
+    """The counts and the verdict; the revisions' names (which a branch's author chooses) as
+    `shown` shows them."""
     summary = report.summary()
-    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary[name])
+    classes = ", ".join(f"{summary[name]} {name}" for name in CHANGE_CLASSES if summary.get(name))
     changes = f"{summary['changes']} change{'' if summary['changes'] == 1 else 's'}"
     if classes:
         changes += f" ({classes})"
     unsigned = summary["unsatisfied"]
     verdict = (f"{unsigned} required sign-off{'' if unsigned == 1 else 's'} missing" if unsigned
                else "every required sign-off given")
-    return f"{changes} from {_label(report.base, report.base_label)} to " \
-           f"{_label(report.head, report.head_label)}: {verdict}"
+    return f"{changes} from {_label(report.base, report.base_label, shown)} to " \
+           f"{_label(report.head, report.head_label, shown)}: {verdict}"
 
 
-def _label(revision: str, label: str) -> str:
-    short = revision[:12] if len(revision) == 40 else revision
-    return f"{label} ({short})" if label and label != revision else short
+def _label(revision: str, label: str, shown: Callable[[str], str]) -> str:
+    short = shown(revision[:12] if len(revision) == 40 else revision)
+    return f"{shown(label)} ({short})" if label and label != revision else short
 
 
 def _ordered(changes: tuple[Change, ...]) -> list[Change]:
@@ -152,7 +163,7 @@ def diff_step_summary(report: DiffReport, options: FormatOptions) -> str:
     the merge), then every change collapsed."""
     max_rows = int(options.extra.get("max_rows", markdown.DEFAULT_MAX_ROWS))
     mark = "❌" if report.failed else "✅"
-    parts = [f"## {mark} govcheck diff: {markdown.escape_inline(diff_summary_line(report))}"]
+    parts = [f"## {mark} govcheck diff: {diff_summary_line(report, markdown.escape)}"]
     missing = [change for change in _ordered(report.changes) if not change.satisfied]
     if missing:
         parts += ["### Sign-off missing", _missing_table(missing, max_rows)]
@@ -162,26 +173,27 @@ def diff_step_summary(report: DiffReport, options: FormatOptions) -> str:
     else:
         parts.append("No governance changes.")
     if report.not_counted:
-        rows = [[markdown.escape_cell(approval.describe()), markdown.escape_cell(approval.reason)]
+        rows = [[markdown.escape(approval.describe()), markdown.escape(approval.reason)]
                 for approval in report.not_counted]
         shown, note = markdown.truncated(rows, max_rows)
         parts += ["### Evidence not counted",
                   markdown.table(("Evidence", "Why it does not count"), shown) + note]
-    parts += [f"> **Note:** {markdown.escape_inline(note)}" for note in report.notes]
+    parts += [f"> **Note:** {markdown.escape(note)}" for note in report.notes]
     return "\n\n".join(parts) + "\n"
 
 
 def _missing_table(changes: list[Change], max_rows: int) -> str:
-    rows = [[markdown.escape_cell(change.detail), f"`{change.entity}`", change.change_class,
-             markdown.escape_cell(requirement_text(requirement))]
+    rows = [[markdown.escape(change.detail), markdown.code(change.entity, cell=True),
+             change.change_class, markdown.escape(requirement_text(requirement))]
             for change in changes for requirement in change.requires if not requirement.satisfied]
     shown, note = markdown.truncated(rows, max_rows)
     return markdown.table(("Change", "Entity", "Class", "Sign-off"), shown) + note
 
 
 def _changes_table(changes: list[Change], max_rows: int) -> str:
-    rows = [[markdown.escape_cell(f"{change.file}:{change.line}"), f"`{change.type}`",
-             change.change_class, f"`{change.entity}`", markdown.escape_cell(change.detail),
+    rows = [[markdown.code(f"{change.file}:{change.line}", cell=True),
+             markdown.code(change.type, cell=True), change.change_class,
+             markdown.code(change.entity, cell=True), markdown.escape(change.detail),
              "✅" if change.satisfied else "❌"] for change in changes]
     shown, note = markdown.truncated(rows, max_rows)
     return markdown.table(("Location", "Type", "Class", "Entity", "Detail", "Signed"),

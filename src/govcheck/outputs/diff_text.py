@@ -1,11 +1,20 @@
-"""Text, table, JSON and Markdown output of `govcheck diff`."""
+"""Text, table, JSON and Markdown output of `govcheck diff`.
+
+Names, details, revision labels and evidence come from manifests and commits: the text
+helpers pass them through `printable`, so that no line can be forged, and Markdown escapes
+what they return once more."""
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 
-from govcheck.changes.report import Change, DiffReport, FormatOptions, Requirement
+from govcheck.changes.report import Change, DiffReport, Requirement
+from govcheck.outputs import markdown
+from govcheck.outputs.escape import json_document, printable
+from govcheck.outputs.options import FormatOptions
+from govcheck.outputs.text import fitted_table
 
-_CLASS_COLORS = {"breaking": "\033[31m", "major": "\033[33m", "minor": "\033[36m"}
+_CLASS_COLORS = {"breaking": "\033[31m", "major": "\033[33m", "minor": "\033[36m",
+                 "none": "\033[32m"}
 _RED, _GREEN, _RESET = "\033[31m", "\033[32m", "\033[0m"
 PEOPLE_SHOWN = 6  # a team of thirty would not fit on a reviewer's screen
 
@@ -22,13 +31,13 @@ def _short(revision: str) -> str:
     return revision[:12] if len(revision) == 40 else revision
 
 
-def _side(label: str, revision: str) -> str:
-    short = _short(revision)
-    return short if not label or label == short else f"{label} ({short})"
+def _side(label: str, revision: str, shown: Callable[[str], str]) -> str:
+    short = shown(_short(revision))
+    return short if not label or label == short else f"{shown(label)} ({short})"
 
 
 def _names(people: tuple[str, ...]) -> str:
-    names = [person.removeprefix("person/") for person in people]
+    names = [printable(person.removeprefix("person/")) for person in people]
     if not names:
         return "nobody"
     shown = ", ".join(names[:PEOPLE_SHOWN])
@@ -53,7 +62,8 @@ def not_counted_text(requirement: Requirement) -> str:
     """"not counted: bob (review): authored a commit …; …", or "" when all evidence counted."""
     if not requirement.not_counted:
         return ""
-    return "not counted: " + "; ".join(item.describe() for item in requirement.not_counted)
+    return "not counted: " + "; ".join(printable(item.describe())
+                                       for item in requirement.not_counted)
 
 
 def requirement_status_in_full(requirement: Requirement) -> str:
@@ -66,20 +76,24 @@ def evidence_lines(report: DiffReport) -> list[str]:
     """Every piece of evidence that counted for nothing, and the notes on what counted."""
     lines = [f"not counted: {approval.describe()}: {approval.reason}"
              for approval in report.not_counted]
-    return lines + [f"note: {note}" for note in report.notes]
+    return [printable(line) for line in [*lines, *(f"note: {note}" for note in report.notes)]]
 
 
 def requirement_group(requirement: Requirement) -> str:
-    return f"{requirement.group} (min {requirement.minimum} of {_names(requirement.people)})"
+    return (f"{printable(requirement.group)} (min {requirement.minimum} of "
+            f"{_names(requirement.people)})")
 
 
-def summary_line(report: DiffReport) -> str:
-    """One sentence: how many changes of each class, and the sign-off verdict."""
+def summary_line(report: DiffReport, shown: Callable[[str], str] = printable) -> str:
+    """One sentence: how many changes of each class, and the sign-off verdict; the revisions'
+    names (which a branch's author chooses) as `shown` shows them."""
     summary = report.summary()
-    sides = f"from {_side(report.base_label, report.base)} to {_side(report.head_label, report.head)}"
+    sides = (f"from {_side(report.base_label, report.base, shown)} "
+             f"to {_side(report.head_label, report.head, shown)}")
     if not report.changes:
         return f"no governance changes {sides}"
-    classes = ", ".join(f"{summary[name]} {name}" for name in ("breaking", "major", "minor"))
+    classes = ", ".join(f"{summary[name]} {name}" for name in ("breaking", "major", "minor")) + (
+        f", {summary['none']} needing no sign-off" if summary.get("none") else "")
     missing = summary["unsatisfied"]
     verdict = (f"{_plural(missing, 'required sign-off')} missing" if missing
                else "every required sign-off is present")
@@ -95,7 +109,10 @@ def diff_text(report: DiffReport, options: FormatOptions) -> str:
         lines.append(_change_line(change, options))
         for requirement in change.requires:
             lines.append(_requirement_line(requirement, options))
-            lines += [f"    not counted: {item.describe()}" for item in requirement.not_counted]
+            lines += [f"    not counted: {printable(item.describe())}"
+                      for item in requirement.not_counted]
+    if options.quiet:
+        return "".join(f"{line}\n" for line in lines)
     lines += evidence_lines(report)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -103,8 +120,8 @@ def diff_text(report: DiffReport, options: FormatOptions) -> str:
 
 def _change_line(change: Change, options: FormatOptions) -> str:
     change_class = _paint(change.change_class, _CLASS_COLORS[change.change_class], options)
-    return (f"{change.file}:{change.line}: {change_class} {change.type} {change.entity}"
-            f" — {change.detail}")
+    return (f"{printable(change.file)}:{change.line}: {change_class} {printable(change.type)} "
+            f"{printable(change.entity)} — {printable(change.detail)}")
 
 
 def _requirement_line(requirement: Requirement, options: FormatOptions) -> str:
@@ -116,17 +133,17 @@ def _requirement_line(requirement: Requirement, options: FormatOptions) -> str:
 # -- table ---------------------------------------------------------------------------------
 
 def diff_table(report: DiffReport, options: FormatOptions) -> str:
-    """change, entity, location, class, needs sign-off from, status: one row per change."""
-    from tabulate import tabulate  # only this format needs it
-
-    rows = [[f"{change.type}: {change.detail}", change.entity, f"{change.file}:{change.line}",
-             change.change_class,
-             "\n".join(requirement_group(requirement) for requirement in change.requires),
-             "\n".join(requirement_status_in_full(requirement)
-                       for requirement in change.requires)]
+    """change, class, location, sign-off: one row per change, fitted to 100 columns."""
+    rows = [[printable(f"{change.entity} {change.type}: {change.detail}"),
+             change.change_class.value, f"{printable(change.file)}:{change.line}",
+             "\n".join(f"{requirement_group(requirement)}: "
+                       f"{requirement_status_in_full(requirement)}"
+                       for requirement in change.requires) or "none needed"]
             for change in report.changes]
-    headers = ["change", "entity", "location", "class", "needs sign-off from", "status"]
-    table = tabulate(rows, headers=headers, tablefmt="simple") if rows else "no changes"
+    headers = ["change", "class", "location", "sign-off"]
+    if options.quiet:
+        return fitted_table(rows, headers, prose=(0, 3)) + "\n" if rows else ""
+    table = fitted_table(rows, headers, prose=(0, 3)) if rows else "no changes"
     evidence = "".join(f"{line}\n" for line in evidence_lines(report))
     return f"{table}\n\n{evidence}{summary_line(report)}\n"
 
@@ -144,7 +161,7 @@ def diff_json(report: DiffReport, options: FormatOptions) -> str:
         "evidence": [approval.to_dict() for approval in report.evidence],
         "notes": list(report.notes),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 # -- Markdown ------------------------------------------------------------------------------
@@ -153,14 +170,15 @@ def diff_markdown(report: DiffReport, options: FormatOptions) -> str:
     """For a pull-request comment or a job summary: the verdict, what is missing, then every
     change with its sign-off status."""
     parts = [f"## govcheck diff: {_verdict(report)}", "",
-             _cell(summary_line(report)), ""]
+             summary_line(report, markdown.escape), ""]
     missing = [(change, requirement) for change in report.changes
                for requirement in change.requires if not requirement.satisfied]
     if missing:
         parts += ["### Missing sign-off", ""]
-        parts += [f"- `{change.entity}` **{change.type}** ({change.change_class}): "
-                  f"{_cell(change.detail)} — needs {_cell(requirement_group(requirement))}: "
-                  f"{_cell(requirement_status_in_full(requirement))}"
+        parts += [f"- {markdown.code(change.entity)} **{markdown.escape(change.type)}** "
+                  f"({change.change_class}): {markdown.escape(change.detail)} — needs "
+                  f"{markdown.escape(requirement_group(requirement))}: "
+                  f"{markdown.escape(requirement_status_in_full(requirement))}"
                   for change, requirement in missing]
         parts.append("")
     if report.changes:
@@ -171,10 +189,10 @@ def diff_markdown(report: DiffReport, options: FormatOptions) -> str:
         parts.append("")
     if report.not_counted:
         parts += ["### Evidence not counted", ""]
-        parts += [f"- {_cell(approval.describe())}: {_cell(approval.reason)}"
+        parts += [f"- {markdown.escape(approval.describe())}: {markdown.escape(approval.reason)}"
                   for approval in report.not_counted]
         parts.append("")
-    parts += [f"> **Note:** {_cell(note)}\n" for note in report.notes]
+    parts += [f"> **Note:** {markdown.escape(note)}\n" for note in report.notes]
     return "\n".join(parts)
 
 
@@ -191,15 +209,10 @@ def _verdict(report: DiffReport) -> str:
 
 def _markdown_row(change: Change) -> str:
     mark = "✅" if change.satisfied else "❌"
-    signoff = "<br>".join(_cell(f"{requirement_group(requirement)}: "
-                                f"{requirement_status_in_full(requirement)}")
+    signoff = "<br>".join(markdown.escape(f"{requirement_group(requirement)}: "
+                                          f"{requirement_status_in_full(requirement)}")
                           for requirement in change.requires) or "none needed"
-    cells = [mark, f"`{change.type}` {_cell(change.detail)}", f"`{change.entity}`",
-             change.change_class, f"`{_cell(change.file)}:{change.line}`", signoff]
+    cells = [mark, f"{markdown.code(change.type, cell=True)} {markdown.escape(change.detail)}",
+             markdown.code(change.entity, cell=True), change.change_class,
+             markdown.code(f"{change.file}:{change.line}", cell=True), signoff]
     return "| " + " | ".join(cells) + " |"
-
-
-def _cell(text: str) -> str:
-    """Text that cannot break a Markdown table or start markup of its own."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))

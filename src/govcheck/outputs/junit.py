@@ -10,15 +10,13 @@ whose only findings are waived is `<skipped>`; findings below the fail-on level 
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
-from govcheck.changes.report import CheckReport, FormatOptions
 from govcheck.model.findings import Finding
+from govcheck.outputs.escape import printable
+from govcheck.outputs.options import FormatOptions
 from govcheck.rules.policy import Rule
-
-# Characters XML 1.0 cannot hold even escaped; a manifest's double-quoted YAML may contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from govcheck.rules.report import CheckReport
 
 
 def check_junit(report: CheckReport, options: FormatOptions) -> str:
@@ -28,13 +26,23 @@ def check_junit(report: CheckReport, options: FormatOptions) -> str:
     suite = ET.Element("testsuite", {"name": "govcheck", **_counts(cases)})
     properties = ET.SubElement(suite, "properties")
     for name, value in (("as_of", report.as_of.isoformat()), ("fail_on", report.fail_on.value),
-                        ("entities", str(report.entities)), ("files", str(report.files))):
+                        ("entities", str(report.entities)), ("files", str(report.files)),
+                        *_baseline_properties(report)):
         ET.SubElement(properties, "property", {"name": name, "value": value})
     suite.extend(cases)
     root = ET.Element("testsuites", {"name": "govcheck", **_counts(cases)})
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _baseline_properties(report: CheckReport) -> list[tuple[str, str]]:
+    """How many findings the baseline accepted, and each of its entries now fixed."""
+    outcome = report.baseline
+    if outcome is None:
+        return []
+    return [("baseline", outcome.file), ("baselined", str(outcome.matched)),
+            *(("fixed", _xml(entry.describe())) for entry in outcome.fixed)]
 
 
 def _rules_with_findings(report: CheckReport) -> list[tuple[str, str, list[Finding]]]:
@@ -49,16 +57,18 @@ def _rules_with_findings(report: CheckReport) -> list[tuple[str, str, list[Findi
 
 
 def _testcase(rule_id: str, title: str, findings: list[Finding], report: CheckReport) -> ET.Element:
-    case = ET.Element("testcase", {"classname": f"govcheck.{rule_id}", "name": _xml(title),
+    case = ET.Element("testcase", {"classname": _xml(f"govcheck.{rule_id}"), "name": _xml(title),
                                    "time": "0"})
-    failing = [f for f in findings if not f.waived and f.severity.rank >= report.fail_on.rank]
-    waived = [f for f in findings if f.waived]
-    below = [f for f in findings if not f.waived and f.severity.rank < report.fail_on.rank]
+    failing = [f for f in findings if f.counts and f.severity.rank >= report.fail_on.rank]
+    accepted = [f for f in findings if not f.counts]
+    below = [f for f in findings if f.counts and f.severity.rank < report.fail_on.rank]
     if failing:
         _child(case, "failure", _summary(failing), failing).set("type", _worst(failing))
         case.set("file", _xml(failing[0].file))
-    elif waived:
-        _child(case, "skipped", f"waived: {_summary(waived)}", waived)
+    elif accepted:
+        how = "waived" if all(f.waived for f in accepted) else (
+            "baselined" if all(f.baselined for f in accepted) else "waived or baselined")
+        _child(case, "skipped", f"{how}: {_summary(accepted)}", accepted)
     if below:
         ET.SubElement(case, "system-out").text = _lines(below)
     return case
@@ -101,5 +111,7 @@ def _counts(cases: list[ET.Element]) -> dict[str, str]:
 
 
 def _xml(text: str) -> str:
-    """`text` without the characters XML cannot carry (ElementTree escapes the rest)."""
-    return _NOT_XML.sub("\ufffd", text)
+    """`text` on one line, with the characters XML 1.0 cannot hold even escaped (which a
+    manifest's double-quoted YAML may contain) and those of a non-UTF-8 file name shown as
+    `printable` shows them; ElementTree escapes the rest."""
+    return printable(text)

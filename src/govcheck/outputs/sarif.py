@@ -9,22 +9,19 @@ re-run and a moved line. Each command uploads under its own `automationDetails.i
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
 from govcheck import __version__
-from govcheck.changes.report import (
-    CHANGE_CLASSES,
-    Change,
-    CheckReport,
-    DiffReport,
-    FormatOptions,
-)
+from govcheck.changes.report import CHANGE_CLASSES, Change, DiffReport
 from govcheck.model.findings import Finding, Severity
+from govcheck.outputs.escape import json_document
+from govcheck.outputs.options import FormatOptions
+from govcheck.rules.baseline import PRUNE_COMMAND, BaselineEntry
 from govcheck.rules.policy import Rule
+from govcheck.rules.report import CheckReport
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
@@ -36,7 +33,7 @@ FALLBACK_URI = "govcheck.yaml"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
                      Severity.INFO: "recommendation"}
-_CHANGE_LEVELS = {"breaking": "warning", "major": "warning", "minor": "note"}
+_CHANGE_LEVELS = {"breaking": "warning", "major": "warning", "minor": "note", "none": "note"}
 
 JSONObject = dict[str, Any]
 
@@ -52,10 +49,17 @@ def check_sarif(report: CheckReport, options: FormatOptions) -> str:
     fingerprints = _fingerprints(findings)
     results = [_finding_result(finding, index[finding.rule], fingerprint, options)
                for finding, fingerprint in zip(findings, fingerprints)]
+    if report.baseline is not None:
+        for result, finding in zip(results, findings):
+            _mark_baseline_state(result, finding, report.baseline.file)
+        results += [_absent_result(entry, index[entry.rule], report.baseline.file)
+                    for entry in report.baseline.fixed]
     run = _run([_rule_descriptor(rule) for rule in rules], results,
                options.extra.get("category", "govcheck-check"), options)
     run["properties"] = {"asOf": report.as_of.isoformat(), "entities": report.entities,
                          "files": report.files, "failOn": report.fail_on.value}
+    if report.baseline is not None:
+        run["properties"]["baseline"] = report.baseline.to_dict()
     return _dump(run)
 
 
@@ -89,7 +93,7 @@ def diff_sarif(report: DiffReport, options: FormatOptions) -> str:
 
 def _dump(run: JSONObject) -> str:
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def _run(descriptors: list[JSONObject], results: list[JSONObject], category: str,
@@ -112,7 +116,9 @@ def _all_rules(report: CheckReport) -> list[Rule]:
     that the pack lacks, so that every result has its descriptor."""
     rules = list(report.rules.values())
     known = set(report.rules)
-    for rule_id in sorted({finding.rule for finding in report.findings} - known):
+    named = {finding.rule for finding in report.findings}
+    named |= {entry.rule for entry in report.baseline.fixed} if report.baseline else set()
+    for rule_id in sorted(named - known):
         rules.append(Rule(rule_id, rule_id, Severity.ERROR, rule_id, "See the finding's message."))
     return rules
 
@@ -158,6 +164,34 @@ def _finding_result(finding: Finding, rule_index: int, fingerprint: str,
     return result
 
 
+def _mark_baseline_state(result: JSONObject, finding: Finding, baseline_file: str) -> None:
+    """`new` or `unchanged` against the baseline; an accepted finding is also suppressed, so
+    that code scanning does not raise an alert for what the project accepted."""
+    result["baselineState"] = "unchanged" if finding.baselined else "new"
+    if finding.baselined and not finding.waived:
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": f"Accepted as it was in the baseline "
+                                                    f"{baseline_file}"}]
+
+
+def _absent_result(entry: BaselineEntry, rule_index: int, baseline_file: str) -> JSONObject:
+    """A baseline entry that no longer occurs: a passing result located at its entry."""
+    times = f" ({entry.count} occurrences)" if entry.count > 1 else ""
+    subject = f" [{entry.entity}]" if entry.entity else ""
+    return {
+        "ruleId": entry.rule,
+        "ruleIndex": rule_index,
+        "kind": "pass",
+        "level": "none",
+        "baselineState": "absent",
+        "message": {"text": f"fixed since the baseline{times}: {entry.message}{subject}; "
+                            f"'{PRUNE_COMMAND}' removes it from {baseline_file}"},
+        "locations": [_location(baseline_file, entry.line, 1, "")],
+        "partialFingerprints": {FINGERPRINT_KEY: f"{_sha256(*entry.identity)}:absent"},
+        "properties": {"entity": entry.entity, "count": entry.count},
+    }
+
+
 def _justification(finding: Finding, options: FormatOptions) -> str:
     reason = options.extra.get(f"waiver:{finding.rule}:{finding.entity}")
     subject = finding.entity or "this finding"
@@ -171,8 +205,7 @@ def _fingerprints(findings: list[Finding]) -> list[str]:
 def _finding_hash(finding: Finding) -> str:
     """What identifies a finding across runs: rule, entity and message, never the line. A
     finding outside any entity (a YAML syntax error) is identified by its file instead."""
-    subject = finding.entity or f"file:{finding.file}"
-    return _sha256(finding.rule, subject, finding.message)
+    return _sha256(*finding.identity)
 
 
 def _occurrences(hashes: list[str]) -> list[str]:
@@ -187,7 +220,8 @@ def _occurrences(hashes: list[str]) -> list[str]:
 
 
 def _sha256(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    # surrogateescape: a non-UTF-8 file name is hashed as the bytes it is on disk.
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # --- locations ---------------------------------------------------------------------------
@@ -195,11 +229,12 @@ def _sha256(*parts: str) -> str:
 
 def artifact_uri(path: str) -> str:
     """A repository-relative POSIX path as a relative URI reference: no leading `./`, and
-    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning."""
+    percent-encoded so that spaces, `#`, `%` or a colon never change its meaning. A file name
+    that is not UTF-8 is encoded as its bytes on disk (`bad\\xff.yaml` is `bad%FF.yaml`)."""
     posix = path.replace("\\", "/")
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix, safe="/-._~!$&'()*+=@")
+    return quote(posix, safe="/-._~!$&'()*+=@", errors="surrogateescape")
 
 
 def _location(file: str, line: int, column: int, entity: str) -> JSONObject:
@@ -240,9 +275,8 @@ def _change_descriptor(change_type: str, changes: Iterable[Change]) -> JSONObjec
 
 
 def _change_result(change: Change, rule_index: int, fingerprint: str) -> JSONObject:
-    from govcheck.outputs.annotations import (
-        change_sentence,  # one wording of sign-off for every format
-    )
+    # one wording of sign-off for every format
+    from govcheck.outputs.annotations import change_sentence
 
     level = "error" if not change.satisfied else _CHANGE_LEVELS.get(change.change_class, "warning")
     return {

@@ -10,13 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from govcheck.load.config import Config, waiver_problems
 from govcheck.load.documents import entity_key
 from govcheck.load.schema import dotted, suggest
 from govcheck.model import cycles as graph_cycles
-from govcheck.model.estate import Entity, Estate, expand, is_blank, split_path
+from govcheck.model.capacity import (
+    Rate,
+    SystemLoad,
+    distinct_numbers,
+    headroom_fraction,
+    number,
+    percent,
+    system_loads,
+)
+from govcheck.model.estate import (
+    Entity,
+    Estate,
+    expand,
+    is_blank,
+    is_todo,
+    split_path,
+    todos,
+)
 from govcheck.model.findings import Finding
 from govcheck.model.timing import cron_problem, parse_date, parse_duration
 from govcheck.rules.conditions import (
@@ -59,18 +77,10 @@ class Primitive:
     late: bool = False   # runs after the others, on their findings (waivers)
 
 
-PRIMITIVES: dict[str, Primitive] = {}
-
-
-def primitive(name: str, properties: dict[str, Any], required: tuple[str, ...] = (),
-              late: bool = False) -> Callable[[CheckFunction], CheckFunction]:
-    schema = {"type": "object", "properties": properties, "required": list(required),
-              "additionalProperties": False, "definitions": {"condition": CONDITION_DEFINITION}}
-
-    def register(function: CheckFunction) -> CheckFunction:
-        PRIMITIVES[name] = Primitive(function, schema, late)
-        return function
-    return register
+def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A primitive's parameters as a JSON Schema (a `where:` condition may appear in them)."""
+    return {"type": "object", "properties": properties, "required": list(required),
+            "additionalProperties": False, "definitions": {"condition": CONDITION_DEFINITION}}
 
 
 def hit(entity: Entity, path: tuple[Any, ...], message: str) -> Hit:
@@ -83,7 +93,6 @@ PATHS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 TEXT = {"type": "string"}
 
 
-@primitive("documents", {})
 def documents(context: Context, params: Params) -> Iterator[Hit]:
     """What could not be read as a manifest, or does not match its kind's schema."""
     for problem in context.estate.load_problems:
@@ -96,8 +105,6 @@ def documents(context: Context, params: Params) -> Iterator[Hit]:
         yield Hit(entity_key(document.data), document.file, line, column, schema_problem.message)
 
 
-@primitive("required", {"kind": KIND, "where": CONDITION_SCHEMA, "paths": PATHS, "message": TEXT},
-           ("kind", "paths"))
 def required(context: Context, params: Params) -> Iterator[Hit]:
     """Each entity of `kind` meeting `where` has a value at every path (`[]` steps: every item
     of a non-empty list). One hit per entity, naming what is missing."""
@@ -133,9 +140,6 @@ def _highest_absent(entity: Entity, path: tuple[Any, ...]) -> tuple[Any, ...]:
     return path
 
 
-@primitive("exactly_one", {"kind": KIND, "fields": {"type": "array", "items": {
-    "type": "object", "required": ["path", "label"], "additionalProperties": False,
-    "properties": {"path": TEXT, "label": TEXT, "plural": TEXT}}}}, ("kind", "fields"))
 def exactly_one(context: Context, params: Params) -> Iterator[Hit]:
     """Each path holds exactly one name: not missing, not a list of several."""
     for entity in context.subjects(params["kind"]):
@@ -152,10 +156,6 @@ def exactly_one(context: Context, params: Params) -> Iterator[Hit]:
                 yield hit(entity, path, f"{dotted(path)} must name one {label}, as a single name")
 
 
-@primitive("references", {"refs": {"type": "array", "items": {
-    "type": "object", "required": ["kind", "path", "to"], "additionalProperties": False,
-    "properties": {"kind": KIND, "path": TEXT, "to": {"enum": [*KIND["enum"], "typed"]}}}}},
-    ("refs",))
 def references(context: Context, params: Params) -> Iterator[Hit]:
     """Every reference names an existing entity of the right kind."""
     for ref in params["refs"]:
@@ -174,7 +174,7 @@ def _resolves(estate: Estate, reference: Any) -> bool:
 
 def _dangling(estate: Estate, value: Any, to: str) -> str | None:
     if not isinstance(value, str) or not value or value.partition(":")[2] in estate.unreadable_names \
-            or value in estate.unreadable_names:
+            or value in estate.unreadable_names or is_todo(value):
         return None
     if to == "typed":
         prefix, _, name = value.partition(":")
@@ -188,7 +188,6 @@ def _dangling(estate: Estate, value: Any, to: str) -> str | None:
     return f"{kind.lower()} '{name}' does not exist{suggest(name, estate.names(kind))}"
 
 
-@primitive("approvers", {"kind": KIND, "path": TEXT, "minimum": TEXT}, ("kind", "path"))
 def approvers(context: Context, params: Params) -> Iterator[Hit]:
     """Someone can approve: approvers listed, teams with members, enough distinct people."""
     path = split_path(params["path"])
@@ -232,7 +231,6 @@ def _carried(estate: Estate, entity: Entity) -> Iterator[tuple[int, Entity]]:
 WINNER = ("spec", "conflict_resolution", "winner")
 
 
-@primitive("conflict_winner", {})
 def conflict_winner(context: Context, params: Params) -> Iterator[Hit]:
     """Bidirectional links, and links into a carried dataset's system of record, name a
     conflict winner, and the winner is the link's source or target."""
@@ -267,7 +265,6 @@ def _needs_winner(estate: Estate, entity: Entity) -> str | None:
     return None
 
 
-@primitive("winner_is_system_of_record", {})
 def winner_is_system_of_record(context: Context, params: Params) -> Iterator[Hit]:
     """A conflict winner over a dataset is its system of record, unless conflicts go to
     manual review."""
@@ -286,7 +283,6 @@ def winner_is_system_of_record(context: Context, params: Params) -> Iterator[Hit
                                           "strategy manual-review")
 
 
-@primitive("schedule", {})
 def schedule(context: Context, params: Params) -> Iterator[Hit]:
     """Scheduled links carry one valid schedule; real-time and manual links carry none."""
     path = ("spec", "schedule")
@@ -315,7 +311,6 @@ def _schedule_problem(value: Any) -> tuple[str, str] | None:
     return ("cron", f"invalid cron schedule: {problem}") if problem else None
 
 
-@primitive("moved_fields_exist", {})
 def moved_fields_exist(context: Context, params: Params) -> Iterator[Hit]:
     """Every field an integration lists for a dataset is one of that dataset's fields."""
     for entity in context.subjects("Integration"):
@@ -334,8 +329,6 @@ def field_names(dataset: Entity) -> list[str]:
     return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
-@primitive("overdue", {"kind": KIND, "block": TEXT, "date": TEXT, "interval": TEXT},
-           ("kind", "block", "date", "interval"))
 def overdue(context: Context, params: Params) -> Iterator[Hit]:
     """A periodic review exists and `date + interval` is not before the as-of date."""
     block = split_path(params["block"])
@@ -355,8 +348,6 @@ def overdue(context: Context, params: Params) -> Iterator[Hit]:
                                          f"{last}, every {review[params['interval']]})")
 
 
-@primitive("references_to", {"kind": KIND, "paths": PATHS, "to": KIND, "where": CONDITION_SCHEMA,
-                             "message": TEXT}, ("kind", "paths", "to", "where", "message"))
 def references_to(context: Context, params: Params) -> Iterator[Hit]:
     """No reference points at an entity meeting `where` (e.g. a retired system)."""
     for entity in context.subjects(params["kind"]):
@@ -369,9 +360,6 @@ def references_to(context: Context, params: Params) -> Iterator[Hit]:
                                                    {"path": dotted(path), "value": value}))
 
 
-@primitive("required_on_referenced", {
-    "kind": KIND, "reference": TEXT, "where": CONDITION_SCHEMA, "to": KIND, "paths": PATHS,
-    "message": TEXT}, ("kind", "reference", "to", "paths", "message"))
 def required_on_referenced(context: Context, params: Params) -> Iterator[Hit]:
     """Entities that `kind` entities meeting `where` refer to have every path: one hit per
     referenced entity, naming who refers to it."""
@@ -388,7 +376,6 @@ def required_on_referenced(context: Context, params: Params) -> Iterator[Hit]:
                 yield hit(target, missing[0], render(params["message"], target, values))
 
 
-@primitive("cycles", {"dataset_path": TEXT})
 def cycles(context: Context, params: Params) -> Iterator[Hit]:
     """No integration that lacks conflict resolution lies on a cycle carrying the same dataset.
 
@@ -425,7 +412,6 @@ def _declares_resolution(entity: Entity) -> bool:
     return isinstance(resolution, dict) and not is_blank(resolution)
 
 
-@primitive("pii_fields_listed", {})
 def pii_fields_listed(context: Context, params: Params) -> Iterator[Hit]:
     """A link carrying a dataset with personal data lists the fields it moves."""
     for entity in context.subjects("Integration"):
@@ -441,9 +427,6 @@ def pii_fields_listed(context: Context, params: Params) -> Iterator[Hit]:
                           f"(spec.datasets[{index}].fields)")
 
 
-@primitive("distinct_functions", {"kind": KIND, "where": CONDITION_SCHEMA, "path": TEXT,
-                                  "minimum": {"type": "integer", "minimum": 1}},
-           ("kind", "path", "minimum"))
 def distinct_functions(context: Context, params: Params) -> Iterator[Hit]:
     """The typed references at `path` span at least `minimum` team functions."""
     path = split_path(params["path"])
@@ -461,7 +444,45 @@ def distinct_functions(context: Context, params: Params) -> Iterator[Hit]:
                                     f"at least {params['minimum']} must sign off")
 
 
-@primitive("waivers", {})
+def api_capacity(context: Context, params: Params) -> Iterator[Hit]:
+    """The peak load that integrations declare on a system's API stays within the configured
+    headroom of its rate limit; one hit per system, listing each integration's share. A
+    system without a rate limit is not judged here (GOV014 asks for one)."""
+    headroom = headroom_fraction(context.config.headroom)
+    for name, load in system_loads(context.estate, headroom).items():
+        system = context.estate.lookup("System", name)
+        if system is not None and system.valid and load.limit is not None \
+                and load.within is False:
+            yield hit(system, ("spec", "api", "rate_limit"), _over_capacity(load, load.limit))
+
+
+def _over_capacity(load: SystemLoad, limit: Rate) -> str:
+    def rate(per_second: Fraction) -> str:
+        return number(load.in_limit_unit(per_second))
+
+    total, allowed = distinct_numbers(load.in_limit_unit(load.per_second),
+                                      load.in_limit_unit(limit.per_second * load.headroom))
+    shares = ", ".join(f"{share.integration} {rate(share.per_second)} "
+                       f"({percent(share.per_second / limit.per_second)})"
+                       for share in load.shares)
+    return (f"declared peak API load of {total} requests per {limit.per} is over "
+            f"{percent(load.headroom)} of the rate limit of {limit.describe()} ({allowed}): "
+            f"{shares}")
+
+
+def todo_values(context: Context, params: Params) -> Iterator[Hit]:
+    """Every value still `TODO` (`TODO: what to decide`), at its place: a decision nobody has
+    made yet, as `govcheck import` leaves what it cannot infer."""
+    for entity in context.estate.entities.values():
+        if not entity.valid:
+            continue
+        for path, value in todos(entity.document.data):
+            note = value[len("TODO:"):].strip() if value != "TODO" else ""
+            text = render(params.get("message", "{path} is still TODO{note}"), entity,
+                          {"path": dotted(path), "note": f": {note}" if note else ""})
+            yield hit(entity, path, text)
+
+
 def waivers(context: Context, params: Params) -> Iterator[Hit]:
     """Every waiver is well-formed, names what exists and has not expired."""
     config = context.config
@@ -472,7 +493,6 @@ def waivers(context: Context, params: Params) -> Iterator[Hit]:
             yield Hit("", config.file, line, column, message)
 
 
-@primitive("unused_waivers", {}, late=True)
 def unused_waivers(context: Context, params: Params) -> Iterator[Hit]:
     """A waiver that waives nothing is stale: remove it."""
     waived = {(finding.rule, finding.entity) for finding in context.findings if finding.waived}
@@ -484,3 +504,49 @@ def unused_waivers(context: Context, params: Params) -> Iterator[Hit]:
             yield Hit("", context.config.file, line, column,
                       f"waiver matches no finding: {waiver.get('rule')} is not reported for "
                       f"{waiver.get('entity')}; remove the waiver")
+
+
+# Every primitive a policy file may call, by name, with the schema of its parameters.
+PRIMITIVES: dict[str, Primitive] = {
+    "documents": Primitive(documents, schema({})),
+    "required": Primitive(required, schema(
+        {"kind": KIND, "where": CONDITION_SCHEMA, "paths": PATHS, "message": TEXT},
+        ("kind", "paths"))),
+    "exactly_one": Primitive(exactly_one, schema(
+        {"kind": KIND, "fields": {"type": "array", "items": {
+            "type": "object", "required": ["path", "label"], "additionalProperties": False,
+            "properties": {"path": TEXT, "label": TEXT, "plural": TEXT}}}},
+        ("kind", "fields"))),
+    "references": Primitive(references, schema(
+        {"refs": {"type": "array", "items": {
+            "type": "object", "required": ["kind", "path", "to"], "additionalProperties": False,
+            "properties": {"kind": KIND, "path": TEXT,
+                           "to": {"enum": [*KIND["enum"], "typed"]}}}}},
+        ("refs",))),
+    "approvers": Primitive(approvers, schema(
+        {"kind": KIND, "path": TEXT, "minimum": TEXT}, ("kind", "path"))),
+    "conflict_winner": Primitive(conflict_winner, schema({})),
+    "winner_is_system_of_record": Primitive(winner_is_system_of_record, schema({})),
+    "schedule": Primitive(schedule, schema({})),
+    "moved_fields_exist": Primitive(moved_fields_exist, schema({})),
+    "overdue": Primitive(overdue, schema(
+        {"kind": KIND, "block": TEXT, "date": TEXT, "interval": TEXT},
+        ("kind", "block", "date", "interval"))),
+    "references_to": Primitive(references_to, schema(
+        {"kind": KIND, "paths": PATHS, "to": KIND, "where": CONDITION_SCHEMA, "message": TEXT},
+        ("kind", "paths", "to", "where", "message"))),
+    "required_on_referenced": Primitive(required_on_referenced, schema(
+        {"kind": KIND, "reference": TEXT, "where": CONDITION_SCHEMA, "to": KIND, "paths": PATHS,
+         "message": TEXT},
+        ("kind", "reference", "to", "paths", "message"))),
+    "cycles": Primitive(cycles, schema({"dataset_path": TEXT})),
+    "pii_fields_listed": Primitive(pii_fields_listed, schema({})),
+    "distinct_functions": Primitive(distinct_functions, schema(
+        {"kind": KIND, "where": CONDITION_SCHEMA, "path": TEXT,
+         "minimum": {"type": "integer", "minimum": 1}},
+        ("kind", "path", "minimum"))),
+    "api_capacity": Primitive(api_capacity, schema({})),
+    "todos": Primitive(todo_values, schema({"message": TEXT})),
+    "waivers": Primitive(waivers, schema({})),
+    "unused_waivers": Primitive(unused_waivers, schema({}), late=True),
+}

@@ -1,16 +1,22 @@
-"""Rules as data: the built-in policy pack and users' own policy folders."""
+"""Rules as data: the built-in policy pack, users' own policy folders, and the shared packs
+that govcheck.yaml `extends`: a folder of the repository, or an installed Python distribution
+that declares the entry point group `govcheck.policies` (as pytest plugins declare `pytest11`).
+
+A pack is a folder of policy YAML files, with its own rule cases in `cases/`. An installed
+pack's entry point names the package that is that folder (`acme-governance =
+"acme_governance"`); govcheck reads its files and never runs its code."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
-from govcheck.load.discover import NotAFile, exists, read_regular_file
+from govcheck.load.discover import folder_policy_files, policy_files
 from govcheck.load.documents import load_bytes
-from govcheck.load.schema import dotted, explain
+from govcheck.load.schema import dotted, explain, suggest
 from govcheck.load.schema.gate import gate_for
 from govcheck.model.document import Document, SchemaProblem
 from govcheck.model.findings import Severity
@@ -58,46 +64,6 @@ class Rule:
     source: str = ""
 
 
-def builtin_policy_files() -> list[tuple[str, bytes]]:
-    folder = resources.files("govcheck.policies")
-    return sorted((f"<built-in>/{entry.name}", entry.read_bytes()) for entry in folder.iterdir()
-                  if entry.name.endswith((".yaml", ".yml")))
-
-
-def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[str, bytes]]:
-    """A policy folder's YAML files, named relative to `root` when they are inside it."""
-    if not exists(folder) or not folder.is_dir():
-        raise GovcheckError(f"policy folder '{folder}' does not exist")
-    paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
-    return [(_name(path, root), _read_policy(path, root)) for path in paths]
-
-
-def _read_policy(path: Path, root: Path | None) -> bytes:
-    try:
-        return read_regular_file(str(path))
-    except NotAFile as refused:
-        raise GovcheckError(f"{refused.what}, not a policy file", _name(path, root)) from None
-    except OSError as error:
-        raise GovcheckError(f"cannot read the policy file: {error.strerror}",
-                            _name(path, root)) from None
-
-
-def _name(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def policy_files(extra_folders: Iterable[Path] = (), root: Path | None = None
-                 ) -> list[tuple[str, bytes]]:
-    """Every policy file: the built-in pack's, then each folder's, as (name, bytes)."""
-    files = builtin_policy_files()
-    for folder in extra_folders:
-        files.extend(folder_policy_files(folder, root))
-    return files
-
-
 def load_rules(extra_folders: Iterable[Path] = (), root: Path | None = None) -> dict[str, Rule]:
     """The built-in pack plus every rule in the given folders; a clash of ids is an error."""
     return rules_from(policy_files(extra_folders, root))
@@ -135,8 +101,9 @@ def _rule(document: Document) -> Rule:
         where = ("checks", index)
         if primitive is None:
             known = ", ".join(sorted(checks.PRIMITIVES))
-            _fail(document, where + ("function",), f"unknown check function '{item['function']}' "
-                                                   f"(known: {known})")
+            hint = suggest(str(item["function"]), checks.PRIMITIVES)
+            _fail(document, where + ("function",), f"unknown check function "
+                                                   f"'{item['function']}'{hint} (known: {known})")
         params = {key: value for key, value in item.items() if key not in ("function", "severity")}
         _validate(document, params, primitive.schema, where)
         severity = Severity(item["severity"]) if "severity" in item else None
@@ -172,3 +139,133 @@ def _fail(document: Document, path: tuple[Any, ...], message: str, at_key: bool 
     parents = (document.position(path[:length]) for length in range(len(path), 0, -1))
     line, column = where or next((found for found in parents if found), document.start)
     raise GovcheckError(f"invalid {what}: {message}", document.file, line, column)
+
+
+# -- shared policy packs ---------------------------------------------------------------------
+
+PACK_GROUP = "govcheck.policies"
+PACK_CASES = "cases"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A policy pack named in `extends`: its rule files, and their cases in `cases/`."""
+
+    name: str                   # as `extends` gives it
+    folder: Path
+    version: str = ""           # the distribution's version ("" for a folder)
+    distribution: str = ""      # the distribution's name ("" for a folder)
+
+    @property
+    def label(self) -> str:
+        """`acme-governance 1.2.0`, or the folder as written."""
+        return f"{self.name} {self.version}" if self.distribution else self.name
+
+    @property
+    def cases(self) -> Path:
+        return self.folder / PACK_CASES
+
+    def describe(self) -> str:
+        if self.distribution:
+            return (f"{self.label} (distribution {self.distribution}, entry point group "
+                    f"{PACK_GROUP}, {self.folder})")
+        return f"{self.name} (folder {self.folder})"
+
+
+def is_folder_pack(name: str) -> bool:
+    """A folder is written as a path (`./governance/pack`, `governance/pack`); anything else
+    names an installed distribution."""
+    return "/" in name or "\\" in name or name.startswith(".")
+
+
+def resolve_pack(name: str, root: Path) -> Pack:
+    """The pack `extends` names: a folder relative to `root`, or an installed distribution."""
+    if is_folder_pack(name):
+        folder = root / name
+        if not folder.is_dir():
+            raise GovcheckError(f"policy pack folder '{name}' does not exist")
+        return Pack(name, folder)
+    return _installed_pack(name)
+
+
+def _installed_pack(name: str) -> Pack:
+    from importlib import metadata
+
+    matches = [entry for entry in metadata.entry_points(group=PACK_GROUP)
+               if entry.name == name or _normal(_distribution(entry)[0]) == _normal(name)]
+    if not matches:
+        raise GovcheckError(f"policy pack '{name}' is not installed: no installed distribution "
+                            f"declares it in the entry point group {PACK_GROUP} (pip install "
+                            "it; a folder of the repository is written as a path, e.g. "
+                            f"./{name})")
+    found = sorted({f"{_distribution(entry)[0]} ({entry.name})" for entry in matches})
+    if len(found) > 1:
+        raise GovcheckError(f"policy pack '{name}' is declared by more than one installed "
+                            f"distribution: {', '.join(found)}; uninstall all but one")
+    distribution, version = _distribution(matches[0])
+    return Pack(name, _package_folder(matches[0].value, name), version, distribution)
+
+
+def _distribution(entry: Any) -> tuple[str, str]:
+    dist = getattr(entry, "dist", None)
+    return (dist.metadata["Name"] or "", dist.version or "") if dist is not None else ("", "")
+
+
+def _normal(name: str) -> str:
+    """A distribution name as package indexes compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _package_folder(value: str, name: str) -> Path:
+    """The folder of the package an entry point names, found without running its code
+    (a dotted name imports its parent packages, as Python must)."""
+    import importlib.util
+
+    module, _, attribute = value.partition(":")
+    if attribute:
+        raise GovcheckError(f"policy pack '{name}': its entry point '{value}' must name a "
+                            "package (the folder of rule files), not an object in one")
+    try:
+        spec = importlib.util.find_spec(module.strip())
+    except Exception as error:  # noqa: BLE001 - a broken pack is the pack's fault, never a traceback
+        raise GovcheckError(f"policy pack '{name}': its package '{module.strip()}' cannot be "
+                            f"found: {type(error).__name__}: {error}") from None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        raise GovcheckError(f"policy pack '{name}': its entry point names '{module.strip()}', "
+                            "which is not an installed package folder")
+    return Path(locations[0])
+
+
+def pack_policy_files(pack: Pack, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """A pack's rule files, its `cases/` left out. An installed pack's files are named
+    `<NAME VERSION>/FILE`, so that its version is part of every name (and so of a cached
+    run's key); a folder's are named like any policy folder's."""
+    files = []
+    for name, data in folder_policy_files(pack.folder):
+        relative = Path(name).relative_to(pack.folder)
+        if relative.parts[0] == PACK_CASES:
+            continue
+        files.append((f"<{pack.label}>/{relative.as_posix()}" if pack.distribution
+                      else _relative(Path(name), root), data))
+    if not files:
+        raise GovcheckError(f"policy pack '{pack.name}' has no rule files (*.yaml) in "
+                            f"{pack.folder}")
+    return files
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+BUILT_IN = "built-in"
+
+
+def rule_origin(rule: Rule) -> str:
+    """Where a rule comes from: `built-in`, a pack's label, or its policy file."""
+    if rule.source.startswith("<"):
+        return rule.source[1:].partition(">")[0]
+    return rule.source

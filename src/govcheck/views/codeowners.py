@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govcheck.load.config import CONFIG_NAME, Config
+from govcheck.load.config import Config
+from govcheck.load.discover import CONFIG_NAME
 from govcheck.model.estate import Entity, Estate
 
 # The places GitHub looks for the file, in the order it looks.

@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from govcheck.model.estate import is_todo
 from govcheck.model.timing import parse_date
 
 Gate = Callable[[Any], bool]
+_SCALARS = (str, int, float, bool, type(None))
 _IGNORED = {"$schema", "$id", "title", "description", "default", "x-govcheck-rule",
             "x-govcheck-several", "x-message", "definitions"}
 _TYPES: dict[str, Callable[[Any], bool]] = {
@@ -31,13 +33,16 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 class _Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], todo_key: str | None = None) -> None:
         self.root = root
-        self.refs: dict[str, Gate] = {}
+        self.refs: dict[tuple[str, bool], Gate] = {}
+        self.compiling: set[tuple[str, bool]] = set()
+        self.todo_key = todo_key    # the root property under which a TODO value is allowed
+        self.todo_ok = False        # compiling inside it: a TODO passes enum, pattern, format
 
     def compile(self, schema: Any) -> Gate:
         if schema is True or schema == {}:
-            return lambda value: True
+            return _accept_all
         if schema is False:
             return lambda value: False
         tests = [self._keyword(name, schema) for name in schema if name not in _IGNORED]
@@ -57,13 +62,21 @@ class _Compiler:
         return gate
 
     def _dollar_ref(self, ref: str, schema: dict[str, Any]) -> Gate:
-        if ref not in self.refs:
-            self.refs[ref] = lambda value: False   # recursion guard while compiling
+        refs, key = self.refs, (ref, self.todo_ok)
+        if key in self.compiling:   # a schema that refers to itself: look it up when run
+            return lambda value: refs[key](value)
+        if key not in refs:
+            self.compiling.add(key)
             target: Any = self.root
             for part in ref.removeprefix("#/").split("/"):
                 target = target[part]
-            self.refs[ref] = self.compile(target)
-        return lambda value: self.refs[ref](value)
+            refs[key] = self.compile(target)
+            self.compiling.discard(key)
+        return refs[key]
+
+    def _or_todo(self, gate: Gate) -> Gate:
+        """Inside the TODO-tolerant part, a decision still to make passes (GOV020's)."""
+        return (lambda value: is_todo(value) or gate(value)) if self.todo_ok else gate
 
     def _type(self, names: str | list[str], schema: dict[str, Any]) -> Gate:
         if isinstance(names, str):
@@ -72,19 +85,26 @@ class _Compiler:
         return lambda value: any(check(value) for check in checks)
 
     def _enum(self, options: list[Any], schema: dict[str, Any]) -> Gate:
-        return lambda value: any(value == o and type(value) is type(o) for o in options)
+        if all(isinstance(option, _SCALARS) for option in options):
+            typed = frozenset((type(option), option) for option in options)
+            return self._or_todo(lambda value: isinstance(value, _SCALARS)
+                                 and (type(value), value) in typed)
+        return self._or_todo(lambda value: any(value == o and type(value) is type(o)
+                                               for o in options))
 
     def _const(self, expected: Any, schema: dict[str, Any]) -> Gate:
         return lambda value: value == expected and type(value) is type(expected)
 
     def _pattern(self, pattern: str, schema: dict[str, Any]) -> Gate:
         search = re.compile(pattern).search
-        return lambda value: not isinstance(value, str) or search(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or search(value) is not None)
 
     def _format(self, name: str, schema: dict[str, Any]) -> Gate:
         if name != "date":
             raise ValueError(f"format '{name}' is not supported by the gate")
-        return lambda value: not isinstance(value, str) or parse_date(value) is not None
+        return self._or_todo(lambda value: not isinstance(value, str)
+                             or parse_date(value) is not None)
 
     def _minLength(self, size: int, schema: dict[str, Any]) -> Gate:
         return lambda value: not isinstance(value, str) or len(value) >= size
@@ -109,11 +129,19 @@ class _Compiler:
         return lambda value: not _TYPES["number"](value) or value <= bound
 
     def _required(self, names: list[str], schema: dict[str, Any]) -> Gate:
-        return lambda value: not isinstance(value, dict) or all(name in value for name in names)
+        wanted = frozenset(names)
+        return lambda value: not isinstance(value, dict) or wanted.issubset(value)
 
     def _items(self, item_schema: Any, schema: dict[str, Any]) -> Gate:
         item = self.compile(item_schema)
-        return lambda value: not isinstance(value, list) or all(item(entry) for entry in value)
+
+        def each(value: Any) -> bool:
+            if isinstance(value, list):
+                for entry in value:
+                    if not item(entry):
+                        return False
+            return True
+        return each
 
     def _propertyNames(self, name_schema: Any, schema: dict[str, Any]) -> Gate:
         name = self.compile(name_schema)
@@ -133,46 +161,79 @@ class _Compiler:
             all(other in value for other in needs[key]) for key in value if key in needs)
 
     def _properties(self, properties: dict[str, Any], schema: dict[str, Any]) -> Gate:
-        known = {key: self.compile(sub) for key, sub in properties.items()}
-        patterns = [(re.compile(p).search, self.compile(sub))
+        patterns = [(_matcher(p), self.compile(sub))
                     for p, sub in schema.get("patternProperties", {}).items()]
         extra = schema.get("additionalProperties", True)
         other = self.compile(extra) if isinstance(extra, dict) else (lambda value: bool(extra))
+
+        def gate_of(key: str, gate: Gate | None) -> Gate:
+            """What a value under `key` must pass: its property's schema and every
+            matching pattern's, or additionalProperties when neither names it."""
+            tests = [sub for matches, sub in patterns if matches(key)]
+            if gate is None and not tests:
+                return other
+            return _all([test for test in ([gate] if gate else []) + tests
+                         if test is not _accept_all])
+
+        # A known key's gate is worked out once; only other keys are matched each time.
+        plans = {key: gate_of(key, self._property(key, sub, schema))
+                 for key, sub in properties.items()}
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
                 return True
             for key, item in value.items():
-                gate = known.get(key)
-                if gate is not None and not gate(item):
-                    return False
-                matched = False
-                for search, sub in patterns:
-                    if search(key):
-                        matched = True
-                        if not sub(item):
-                            return False
-                if gate is None and not matched and not other(item):
+                gate = plans.get(key)
+                if not (gate or gate_of(key, None))(item):
                     return False
             return True
         return check
+
+    def _property(self, key: str, sub: Any, schema: dict[str, Any]) -> Gate:
+        if schema is not self.root or key != self.todo_key:
+            return self.compile(sub)
+        self.todo_ok = True
+        try:
+            return self.compile(sub)
+        finally:
+            self.todo_ok = False
+
+
+def _matcher(pattern: str) -> Callable[[str], object]:
+    """A key test for a patternProperties pattern: `^x-` is a prefix, no regex needed."""
+    if re.fullmatch(r"\^[\w-]+", pattern):
+        prefix = pattern[1:]
+        return lambda key: key.startswith(prefix)
+    return re.compile(pattern).search
+
+
+def _accept_all(value: Any) -> bool:
+    return True
 
 
 def _all(tests: list[Gate]) -> Gate:
     """One gate from several, without a generator per call for the common small cases."""
     if not tests:
-        return lambda value: True
+        return _accept_all
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:
         first, second = tests
         return lambda value: first(value) and second(value)
-    return lambda value: all(test(value) for test in tests)
+
+    def every(value: Any) -> bool:
+        for test in tests:
+            if not test(value):
+                return False
+        return True
+    return every
 
 
-def compile_gate(schema: dict[str, Any]) -> Gate:
-    """A function telling whether a value is certainly valid against `schema`."""
-    return _Compiler(schema).compile(schema)
+def compile_gate(schema: dict[str, Any], todo_key: str | None = None) -> Gate:
+    """A function telling whether a value is certainly valid against `schema`; under the
+    root property `todo_key`, a value still `TODO` passes where a word, a name or a date
+    belongs (as schema validation leaves it to GOV020)."""
+    return _Compiler(schema, todo_key).compile(schema)
 
 
 _GATES: dict[int, tuple[dict[str, Any], Gate]] = {}
