@@ -17,6 +17,7 @@ keeps the failing cases for reproduction.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import random
 import re
@@ -787,7 +788,7 @@ class Workspace:
     def _run_in_process(self, argv: tuple[str, ...]) -> Outcome:
         from click.testing import CliRunner
 
-        from govcheck.cli import main
+        from govcheck.__main__ import main  # the installed command's entry point
 
         code: int | None = None
         escaped = ""
@@ -811,6 +812,7 @@ class Workspace:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous_handler)
                 os.chdir(previous_folder)
+                gc.enable()   # the entry point switches the cyclic collector off for its run
             sys.stdout.flush()
             sys.stderr.flush()
             stdout = out.getvalue().decode("utf-8", "replace")
