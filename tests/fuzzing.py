@@ -33,6 +33,9 @@ from types import FrameType
 
 import yaml
 
+from govcheck import outputs
+from govcheck.views.graph import MAP_FORMATS
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
 IN_PROCESS_TIMEOUT = 30.0
@@ -598,9 +601,10 @@ MUTATIONS: list[Mutation] = [
 
 # -- commands --------------------------------------------------------------------------------
 
-CHECK_FORMATS = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
-DIFF_FORMATS = ["text", "table", "json", "markdown", "sarif", "github"]
-GRAPH_FORMATS = ["mermaid", "markdown", "dot"]
+# Every format each command has, from govcheck's own tables: a new one is fuzzed too.
+CHECK_FORMATS = list(outputs.CHECK_FORMATS)
+DIFF_FORMATS = list(outputs.DIFF_FORMATS)
+GRAPH_FORMATS = list(MAP_FORMATS)
 DIFF_HEADS = ["commit", "commit", "worktree", "staged"]
 
 
