@@ -17,6 +17,7 @@ keeps the failing cases for reproduction.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import random
 import re
@@ -31,6 +32,9 @@ from pathlib import Path
 from types import FrameType
 
 import yaml
+
+from govcheck import outputs
+from govcheck.views.graph import MAP_FORMATS
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -463,6 +467,27 @@ def flood(rng: random.Random, files: Files) -> str:
     return f"{path}: {count:,} times {unit!r} at byte {at}"
 
 
+def many_distinct(rng: random.Random, files: Files) -> str:
+    """Thousands of distinct keys (written twice), or of small manifests that name each other
+    wrongly: for what is quadratic in the number of keys, entities or dangling references."""
+    count = rng.randrange(1000, 8000)
+    shape = rng.choice(["keys", "teams", "people"])
+    if shape == "keys":
+        keys = "".join(f"k{index}: {index}\n" for index in range(count))
+        text = keys + keys
+    elif shape == "teams":
+        text = "---\n".join(f"apiVersion: govcheck/v1\nkind: Team\nmetadata: {{name: t-{index}}}\n"
+                            f"spec: {{function: data, members: [pp-{index}]}}\n"
+                            for index in range(count))
+    else:
+        text = "---\n".join(f"apiVersion: govcheck/v1\nkind: Person\nmetadata: {{name: pp-{index}}}\n"
+                            f"spec: {{email: p{index}@example.com, team: tt-{index}}}\n"
+                            for index in range(count))
+    path = f"ecosystem/many-{shape}.yaml"
+    files[path] = text.encode()
+    return f"{path}: {count:,} {shape}"
+
+
 def huge_file(rng: random.Random, files: Files) -> str:
     path = rng.choice(_texts(files, "ecosystem/") or ["ecosystem/huge.yaml"])
     files[path] = (b"# " + b"x" * (1024 * 1024) + b"\n") if rng.random() < 0.5 else \
@@ -567,17 +592,19 @@ def config_addition(rng: random.Random, files: Files) -> str:
 TEXT_MUTATIONS: list[Mutation] = [delete_line, duplicate_line, reindent_line, swap_values,
                                   replace_value, replace_value, structural, structural,
                                   insert_characters, truncate]
-MUTATIONS: list[Mutation] = [*TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS,
-                             *[same_type_value] * 8, copy_entity, copy_entity, flood, delete_file,
-                             rename_file, duplicate_file, special_file, empty_file, huge_file,
-                             user_policy, user_policy, config_addition, config_addition]
+MUTATIONS: list[Mutation] = [
+    *TEXT_MUTATIONS, *TEXT_MUTATIONS, *TEXT_MUTATIONS, *[same_type_value] * 8,
+    copy_entity, copy_entity, flood, many_distinct, delete_file, rename_file, duplicate_file,
+    special_file, empty_file, huge_file, user_policy, user_policy, config_addition,
+    config_addition]
 
 
 # -- commands --------------------------------------------------------------------------------
 
-CHECK_FORMATS = ["text", "table", "json", "sarif", "github", "markdown", "junit"]
-DIFF_FORMATS = ["text", "table", "json", "markdown", "sarif", "github"]
-GRAPH_FORMATS = ["mermaid", "markdown", "dot"]
+# Every format each command has, from govcheck's own tables: a new one is fuzzed too.
+CHECK_FORMATS = list(outputs.CHECK_FORMATS)
+DIFF_FORMATS = list(outputs.DIFF_FORMATS)
+GRAPH_FORMATS = list(MAP_FORMATS)
 DIFF_HEADS = ["commit", "commit", "worktree", "staged"]
 
 
@@ -765,7 +792,7 @@ class Workspace:
     def _run_in_process(self, argv: tuple[str, ...]) -> Outcome:
         from click.testing import CliRunner
 
-        from govcheck.cli import main
+        from govcheck.__main__ import main  # the installed command's entry point
 
         code: int | None = None
         escaped = ""
@@ -789,6 +816,7 @@ class Workspace:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous_handler)
                 os.chdir(previous_folder)
+                gc.enable()   # the entry point switches the cyclic collector off for its run
             sys.stdout.flush()
             sys.stderr.flush()
             stdout = out.getvalue().decode("utf-8", "replace")

@@ -158,6 +158,41 @@ def test_a_file_of_blank_lines_with_a_syntax_error_is_reported_at_once(tmp_path:
         "(while parsing a flow sequence)")
 
 
+def test_a_file_of_many_duplicated_keys_is_reported_at_once(tmp_path: Path) -> None:
+    """Each duplicate looked for its first occurrence from the top: quadratic in the keys
+    (over a minute for 45,000 keys written twice; run's 60-second watchdog fails it)."""
+    keys = "".join(f"k{index}: 1\n" for index in range(45_000))
+    broken = "ecosystem/teams/broken.yaml"
+    root = make_estate(tmp_path, {broken: keys + keys})
+    result = run(["check", "--as-of", AS_OF, "--no-cache"], root)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 45_002   # each duplicate, the missing apiVersion, the summary
+    assert lines[1] == (f"{broken}:45001:1: error GOV000 duplicate key 'k0' (first at line 1): "
+                        "keys must be unique")
+
+
+def test_thousands_of_dangling_references_among_thousands_of_names_are_reported_at_once(
+        tmp_path: Path) -> None:
+    """Each "did you mean" compared the name with every team's: minutes for 6,000 (run's
+    60-second watchdog fails it)."""
+    people = {f"ecosystem/people-{part}.yaml": "---\n".join(
+        f"apiVersion: govcheck/v1\nkind: Person\nmetadata: {{name: p-{index}}}\n"
+        f"spec: {{email: p{index}@example.com, team: tean-{index}}}\n"
+        for index in range(part * 3000, part * 3000 + 3000)) for part in (0, 1)}
+    teams = {f"ecosystem/teams-{part}.yaml": "---\n".join(
+        f"apiVersion: govcheck/v1\nkind: Team\nmetadata: {{name: team-{index}}}\n"
+        f"spec: {{function: data, members: [p-{index}]}}\n"
+        for index in range(part * 3000, part * 3000 + 3000)) for part in (0, 1)}
+    root = make_estate(tmp_path, {**people, **teams})
+    result = run(["check", "--as-of", AS_OF, "--no-cache"], root)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len([line for line in lines if " GOV004 " in line]) == 6000
+    assert "ecosystem/people-0.yaml:4:37: error GOV004 spec.team: team 'tean-0' does not exist " \
+           "(did you mean 'team-0'?) [person/p-0]" in lines
+
+
 # --- what stops govcheck doing its job: exit 2, one line, no traceback ---------------------
 
 def test_bad_config_names_file_line_and_column(tmp_path: Path) -> None:

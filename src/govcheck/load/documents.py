@@ -278,6 +278,7 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int,
                  via_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}   # each key's node, for a duplicate's message
         record = self.record
         for key_node, value_node in node.value:
             # Keys and text values are interned: an estate repeats the same few dozen keys in
@@ -292,10 +293,11 @@ class _Converter:
                 except _Refused as refused:
                     self.refused.append(refused)
                     continue
-            if key in result:
+            if key in first:
                 # never last-one-wins: the first value stays
-                self.refused.append(_Refused(key_node, _duplicate(node, key)))
+                self.refused.append(_Refused(key_node, _duplicate(first[key], key)))
                 continue
+            first[key] = key_node
             if record:
                 child = path + (key,)
                 self.key_positions[child] = _pos(key_node)
@@ -311,8 +313,7 @@ class _Converter:
         return result
 
 
-def _duplicate(node: yaml.MappingNode, key: str) -> str:
-    first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == key)
+def _duplicate(first: yaml.Node, key: str) -> str:
     return f"duplicate key '{key}' (first at line {_pos(first)[0]}): keys must be unique"
 
 

@@ -152,6 +152,8 @@ class Estate:
     unreadable_names: set[str] = field(default_factory=set)
     _by_kind: dict[str, list[Entity]] | None = field(default=None, repr=False)
     _indexed: int = field(default=0, repr=False)
+    _names: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _names_indexed: int = field(default=-1, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
         if self._by_kind is None or self._indexed != len(self.entities):
@@ -160,6 +162,16 @@ class Estate:
                 self._by_kind.setdefault(entity.kind, []).append(entity)
             self._indexed = len(self.entities)
         return self._by_kind.get(kind, [])
+
+    def names(self, kind: str) -> frozenset[str]:
+        """The names of every entity of `kind` (one set per kind while the estate is unchanged,
+        so that what is derived from it, a suggestion index, is built once)."""
+        if self._names_indexed != len(self.entities):
+            self._names = {}
+            self._names_indexed = len(self.entities)
+        if kind not in self._names:
+            self._names[kind] = frozenset(entity.name for entity in self.of_kind(kind))
+        return self._names[kind]
 
     def lookup(self, kind: str, name: Any) -> Entity | None:
         if not isinstance(name, str):

@@ -185,8 +185,7 @@ def _dangling(estate: Estate, value: Any, to: str) -> str | None:
         kind, name = to, value
         if estate.lookup(kind, name) is not None:
             return None
-    names = [entity.name for entity in estate.of_kind(kind)]
-    return f"{kind.lower()} '{name}' does not exist{suggest(name, names)}"
+    return f"{kind.lower()} '{name}' does not exist{suggest(name, estate.names(kind))}"
 
 
 def approvers(context: Context, params: Params) -> Iterator[Hit]:
@@ -316,7 +315,7 @@ def moved_fields_exist(context: Context, params: Params) -> Iterator[Hit]:
     """Every field an integration lists for a dataset is one of that dataset's fields."""
     for entity in context.subjects("Integration"):
         for index, dataset in _carried(context.estate, entity):
-            names = field_names(dataset)
+            names = frozenset(field_names(dataset))
             moved = entity.spec["datasets"][index].get("fields") or []
             for position, name in enumerate(moved):
                 if isinstance(name, str) and name not in names:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +131,44 @@ def _describe(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+# Up to this many choices every one is compared (difflib); beyond, only the choices one typo
+# away are, found through an index, so that thousands of dangling references among thousands
+# of names stay linear (difflib over all of them took minutes).
+_COMPARE_ALL = 200
+
+
 def suggest(word: str, choices: Iterable[str], count: int = 1) -> str:
     """" (did you mean 'x'?)" for the closest of `choices`, or up to `count` of them
     (" (did you mean 'x', 'y' or 'z'?)"); "" when none is close."""
-    close = [f"'{match}'" for match in difflib.get_close_matches(word, list(choices), n=count,
+    options = choices if isinstance(choices, (set, frozenset, list, tuple)) else list(choices)
+    if len(options) > _COMPARE_ALL:
+        options = sorted(_one_typo_away(word, frozenset(options)))
+    close = [f"'{match}'" for match in difflib.get_close_matches(word, list(options), n=count,
                                                                  cutoff=0.6)]
     if not close:
         return ""
     listed = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
     return f" (did you mean {listed}?)"
+
+
+def _one_typo_away(word: str, choices: frozenset[str]) -> set[str]:
+    """The choices that share a string with `word` once each drops at most one character: one
+    letter replaced, added, dropped, or two swapped."""
+    index = _deletion_index(choices)
+    return {choice for variant in _deletions(word) for choice in index.get(variant, ())}
+
+
+@lru_cache(maxsize=16)   # a frozenset caches its hash: an estate's names are indexed once
+def _deletion_index(choices: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for choice in choices:
+        for variant in _deletions(choice):
+            index.setdefault(variant, []).append(choice)
+    return {variant: tuple(found) for variant, found in index.items()}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:at] + word[at + 1:] for at in range(len(word)))}
 
 
 def explain(error: Any, prefix: Path_ = ()) -> Iterator[SchemaProblem]:
