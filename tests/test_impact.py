@@ -435,8 +435,8 @@ def test_markdown_has_a_table_per_question() -> None:
                         "### Manual workarounds that depend on it",
                         "### Sign-off the replacement needs"]
     assert ("| `erp-to-warehouse` | netsuite → snowflake | scheduled, every 6 h | "
-            "native-connector | product, inventory, store-sale | `team/data-analytics` | "
-            "rebuild: a native connector is made for one system |") in text
+            "native\\-connector | product, inventory, store\\-sale | `team/data-analytics` | "
+            "rebuild\\: a native connector is made for one system |") in text
 
 
 def test_output_file_and_quiet(tmp_path: Path) -> None:
@@ -476,7 +476,7 @@ def test_hostile_titles_are_text_in_every_format(tmp_path: Path) -> None:
            "\\x1b[2J\\x1b]0;owned\\x07 next) down for 24 h" in text
     markdown = run(["impact", "shopify", "--down", "PT24H", "-f", "markdown"], root).stdout
     assert "<script>" not in markdown and "\033" not in markdown
-    assert ("(&lt;script&gt;alert(1)&lt;/script&gt; \\| \\[click\\](javascript:x) \\*bold\\* "
+    assert ("(\\<script\\>alert(1)\\</script\\> \\| \\[click\\](javascript\\:x) \\*bold\\* "
             "\\\\x1b\\[2J\\\\x1b\\]0;owned\\\\x07 next)") in markdown
     rows = [line for line in markdown.splitlines() if line.startswith("| ")]
     assert {len(re.split(r"(?<!\\)\|", row)) for row in rows if "shopify-orders-to-erp" in row} \

@@ -256,7 +256,7 @@ def test_markdown_is_a_list_of_facts() -> None:
     assert lines[0] == "## `dataset/lead`: Lead"
     assert "- **owner**: `team/sales-ops` (Sales Operations)" in lines
     assert "- **approvers**:" in lines
-    assert "  - `team/sales-ops`: Dana Whitfield, Sam Nakamura" in lines
+    assert "  - `team/sales-ops`\\: Dana Whitfield, Sam Nakamura" in lines
     assert "- **findings**: none" in lines
 
 
@@ -297,7 +297,7 @@ def test_hostile_titles_are_text_in_every_format(tmp_path: Path) -> None:
     assert "<script>" not in markdown and "\033" not in markdown
     assert not re.search(r"(?<!\\)\]\(", markdown)     # no link: every ] is escaped
     assert markdown.splitlines()[0] == (
-        "## `dataset/lead`: &lt;script&gt;alert(1)&lt;/script&gt; \\| \\[x\\](javascript:y) "
+        "## `dataset/lead`: \\<script\\>alert(1)\\</script\\> \\| \\[x\\](javascript\\:y) "
         "\\*b\\* \\\\x1b\\[31mred\\\\x1b\\[0m next")
     document = json.loads(run(["show", "dataset/lead", "-f", "json"], root).stdout)
     assert document["title"] == HOSTILE

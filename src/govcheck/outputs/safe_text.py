@@ -1,39 +1,32 @@
-"""Text from manifests made safe for where it is shown: a terminal line, or inline Markdown.
-
-A title, a description or a runbook is written by whoever edits a manifest. On a terminal a
-control character could move the cursor or recolour the screen; in Markdown, `<script>`,
-`[a link](...)`, a `|` in a table cell or a line break would become markup. Every formatter of
-`impact` and `show` passes such text through one of these."""
+"""Prose from manifests (titles, descriptions, runbooks) shown on one line: a terminal line, or
+inline Markdown. Line breaks, which prose written in YAML often has, become spaces; everything
+else goes through the escaping every format shares (`escape.printable`, `markdown.escape` and
+`markdown.code`), so that nothing from a manifest can move the cursor or become markup."""
 from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from govcheck.outputs.escape import printable
+from govcheck.outputs.markdown import code as code_span
+from govcheck.outputs.markdown import escape
+
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
-# Inline Markdown: what would start emphasis, code, a link, HTML, a table cell or
-# strikethrough. `&` first, so that the entities written for < and > stay as they are.
-_MARKDOWN = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\\", "\\\\"), ("`", "\\`"),
-             ("*", "\\*"), ("_", "\\_"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("~", "\\~"))
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def terminal(text: str) -> str:
-    """One line for a terminal: line breaks become spaces, control characters (escape
-    sequences included) are shown as `\\x1b` instead of being obeyed."""
-    flat = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", flat)
+    """One line for a terminal: line breaks become spaces, the rest is `printable`."""
+    return printable(_one_line(text))
 
 
 def markdown(text: str) -> str:
     """Inline Markdown that shows `text` as it is, on one line, with no markup of its own."""
-    escaped = terminal(text)
-    for raw, safe in _MARKDOWN:
-        escaped = escaped.replace(raw, safe)
-    return escaped
+    return escape(_one_line(text))
 
 
 def code(text: str) -> str:
-    """`text` as inline code (names, paths): a backtick inside cannot end it early."""
-    flat = terminal(text).replace("|", "\\|")
-    fence = "``" if "`" in flat else "`"
-    padding = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{padding}{flat}{padding}{fence}"
+    """`text` as inline code (names, paths), safe in a table cell too."""
+    return code_span(_one_line(text), cell=True)
