@@ -15,6 +15,7 @@ from pathlib import Path
 from govcheck.load.config import Config
 from govcheck.load.discover import CONFIG_NAME
 from govcheck.model.estate import Entity, Estate
+from govcheck.model.text import printable
 
 # The places GitHub looks for the file, in the order it looks.
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -50,7 +51,7 @@ class Refusal:
     def line(self) -> str:
         """`path:1:1: error GOV000 message [entity]`, the path's control characters escaped."""
         entity = f" [{self.entity}]" if self.entity else ""
-        return (f"{shown(self.path)}:1:1: error GOV000 file name cannot be written safely in "
+        return (f"{printable(self.path)}:1:1: error GOV000 file name cannot be written safely in "
                 f"CODEOWNERS: it contains {self.reason}; rename it (until then the governance "
                 f"approvers' lines are the only ones that cover it){entity}")
 
@@ -112,11 +113,6 @@ def unsafe_character(path: str) -> str | None:
             return f"a control or invisible character ({ascii(character)[1:-1]})"
         return f"'{character}', which CODEOWNERS reads as pattern syntax or a comment"
     return None
-
-
-def shown(path: str) -> str:
-    """`path` for a terminal: control and invisible characters as escapes."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in path)
 
 
 def render(rules: list[Rule], approvers: Approvers) -> str:
