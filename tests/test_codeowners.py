@@ -1,6 +1,7 @@
 """`govcheck codeowners`: generation from a small estate, --write, --check and no-clobber."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +251,14 @@ def test_a_github_slug_that_is_not_one_owns_nothing(estate: Path) -> None:
     done = govcheck(estate, "codeowners")
     assert "evil-org" not in done.stdout
     assert "/ecosystem/crm.yaml @acme/architecture @janedoe\n" in done.stdout
+
+
+def test_a_refused_name_is_shown_as_every_other_line_shows_it() -> None:
+    """A newline, an escape sequence and a byte that is not UTF-8 are shown, never obeyed,
+    spelled as in every other output (`\\n`, `\\x1b`, `\\xff`)."""
+    from govcheck.views.codeowners import Refusal
+
+    name = os.fsdecode(b"ecosystem/a\nb\x1b[2J\xff.yaml")
+    line = Refusal(name, "a line break", "team/x").line()
+    assert line.startswith("ecosystem/a\\nb\\x1b[2J\\xff.yaml:1:1: error GOV000 file name cannot")
+    assert "\n" not in line and "\x1b" not in line
