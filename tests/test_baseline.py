@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from adoption_helpers import (
+from cli_helpers import (
     AS_OF,
     BASE,
     GOV003_MESSAGE,

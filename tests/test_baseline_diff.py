@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from adoption_helpers import AS_OF, run
+from cli_helpers import AS_OF, run
 from diff_helpers import DiffRepo, Manifests, new_repo, run_govcheck, starter
 from git_helpers import isolate_git
 

@@ -7,48 +7,31 @@ import os
 import pty
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import yaml
+from cli_helpers import (
+    AS_OF,
+    BASE,
+    FALLBACK,
+    LEADS,
+    MEASURES,
+    ORDERS,
+    assert_usage_error,
+    make_estate,
+    run,
+)
 
 from govcheck.load.documents import load_bytes
 
-GOVCHECK = str(Path(sys.executable).parent / "govcheck")
 REPO = Path(__file__).resolve().parents[1]
-BASE = yaml.safe_load((Path(__file__).parent / "rules" / "_base.yaml").read_text(encoding="utf-8"))
-AS_OF = "2026-11-23"
-INT = "ecosystem/integrations/website-leads-to-crm.yaml"
-SCH = "ecosystem/integrations/crm-customers-to-erp.yaml"
-FALLBACK = ("  fallback:\n    strategy: queue-and-replay\n"
-            "    description: Leads are queued and replayed when the CRM is back\n")
-MEASURES = '  success_measures:\n    - {metric: invoices on the wrong account per month, target: "0"}\n'
+INT = LEADS
+SCH = ORDERS
 ALL_RULES = [f"GOV{n:03d}" for n in range(21)]
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-        stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("GITHUB_", "NO_COLOR", "GOVCHECK"))}
-    environment.update(env or {})
-    return subprocess.run([GOVCHECK, *args], check=False, cwd=cwd, env=environment, stdout=stdout,
-                          stderr=subprocess.PIPE, text=True, timeout=60)
-
-
-def make_estate(root: Path, changes: dict[str, str] | None = None, config: str | None = None) -> Path:
-    """The rule cases' clean base estate in a repository at `root`, with files replaced."""
-    (root / ".git").mkdir(parents=True)
-    for name, text in {**BASE["files"], **(changes or {})}.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    if config is not None:
-        (root / "govcheck.yaml").write_text(config, encoding="utf-8")
-    return root
 
 
 def two_findings() -> dict[str, str]:
@@ -67,13 +50,6 @@ GOV003 = ("ecosystem/integrations/website-leads-to-crm.yaml:4:9: error GOV003 re
           "has no fallback for when crm is down or rate-limited: spec.fallback missing "
           "[integration/website-leads-to-crm]")
 
-
-def assert_usage_error(result: subprocess.CompletedProcess[str], message: str) -> None:
-    """Exit 2, nothing on stdout, one line on stderr, no traceback."""
-    assert "Traceback" not in result.stderr + result.stdout
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == ""
-    assert result.stderr == message + "\n"
 
 
 # --- exit codes and the text report -------------------------------------------------------

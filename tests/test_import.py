@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from adoption_helpers import AS_OF, run
+from cli_helpers import AS_OF, run
 
 FIXTURES = Path(__file__).parent / "imports"
 

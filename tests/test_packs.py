@@ -12,7 +12,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from adoption_helpers import AS_OF, BASE, assert_usage_error, make_estate, run
+from cli_helpers import AS_OF, BASE, assert_usage_error, make_estate, run
 
 from govcheck.rules.policy import Pack, pack_policy_files
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from adoption_helpers import (
+from cli_helpers import (
     AS_OF,
     assert_usage_error,
     make_estate,

@@ -150,6 +150,9 @@ def test_a_bidirectional_link_is_in_and_out_and_a_deprecated_system_names_its_su
     assert isinstance(tills, SystemFacts)
     assert (tills.status, tills.contract_end, tills.replaced_by) == (
         "deprecated", "2027-06-30", Ref("system/shopify", "Shopify Plus"))
+    shopify = view("system/shopify").facts
+    assert isinstance(shopify, SystemFacts)
+    assert shopify.replaces == (Ref("system/lightspeed-pos", "Lightspeed Retail (legacy store tills)"),)
     assert [(item.team.key if item.team else None, item.hours_per_week)
             for item in tills.workarounds] == [("team/operations", 6.0), ("team/finance", 3.0)]
     # declared on a file transfer from the tills: it does not call the tills' API

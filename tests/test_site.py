@@ -298,7 +298,10 @@ def test_each_kind_of_page_says_what_the_estate_says(tmp_path: Path) -> None:
     system = facts(pages["system/lightspeed-pos.html"])
     assert (system["Owner"], system["Lifecycle"], system["Contract end"], system["Replaced by"],
             system["API rate limit"]) == ("Retail and Supply Chain Operations", "deprecated",
-                                          "2027-06-30", "Shopify Plus", "60 requests per minute")
+                                          "2027-06-30", "Shopify Plus", "60 per minute")
+    successor = pages["system/shopify.html"]
+    assert facts(successor)["Replaces"] == "Lightspeed Retail (legacy store tills)"
+    assert "lightspeed-pos.html" in " ".join(successor.links())     # linked both ways
 
     integration = pages["integration/shopify-orders-to-erp.html"]
     said = facts(integration)

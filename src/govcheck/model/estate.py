@@ -119,15 +119,23 @@ def is_todo(value: Any) -> bool:
 
 
 def todos(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
-    """Every TODO value in a document, with its path, in document order."""
-    if is_todo(data):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from todos(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from todos(value, path + (index,))
+    """Every TODO value in a document, with its path, in document order. It walks every value
+    of every document, so it keeps a path only for what it yields or descends into."""
+    if not isinstance(data, (dict, list)):
+        if is_todo(data):
+            yield path, data
+        return
+    stack: list[tuple[Path_, Any]] = [(path, data)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, str):      # only TODO values are ever put on the stack
+            yield here, value
+            continue
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        stack.extend(reversed([
+            (here + (key,), child) for key, child in pairs
+            if isinstance(child, (dict, list))
+            or (isinstance(child, str) and child.startswith(TODO) and is_todo(child))]))
 
 
 @dataclass

@@ -109,6 +109,8 @@ def _system(facts: SystemFacts) -> Iterator[Section]:
     yield "exit plan", _one(facts.exit_plan or "none")
     if facts.replaced_by is not None:
         yield "replaced by", _maybe(facts.replaced_by)
+    if facts.replaces:
+        yield "replaces", _joined(facts.replaces)
     yield "records", _joined(facts.records)
     yield "inbound", [_link_line(link, "from") for link in facts.inbound]
     yield "outbound", [_link_line(link, "to") for link in facts.outbound]

@@ -1,7 +1,7 @@
-"""Everything the estate says about one entity, gathered in one place (`govcheck show`, and
-the entity pages of a site).
+"""Everything the estate says about one entity, gathered in one place: what `govcheck show`
+prints and what each entity page of `govcheck site` shows.
 
-`describe(estate, entity, findings, config)` returns an `EntityView`: plain, typed data with
+`describe(estate, entity, findings, config, index)` returns an `EntityView`: plain, typed data with
 every reference to another entity as a `Ref` (its `kind/name` key and its title), so that a
 renderer can link it. For a dataset: its owner, system of record, approvers expanded to people,
 classification, fields and every integration that carries it; for a system: its role,
@@ -9,10 +9,12 @@ lifecycle, the records it holds, its links in and out, its rate limit and the lo
 it, its manual workarounds; for a team: its people and what it owns, approves, monitors and
 works around by hand; for a person: their teams and what they approve; for an integration:
 its whole spec, its cadence in words and when its review is due. Findings on the entity ride
-along. Nothing here reads files or formats text.
+along. Nothing here reads files or formats text. What points at the entity is read from an
+index of the estate's relations (`views.relations`), built once for a whole site.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,11 +29,11 @@ from govcheck.model.capacity import (
     number,
     parse_rate,
     percent,
-    system_loads,
 )
 from govcheck.model.estate import TYPED_KINDS, Entity, Estate
 from govcheck.model.findings import Finding
 from govcheck.model.timing import describe_schedule, parse_date, parse_duration
+from govcheck.views.relations import Relations, relations, title_of
 
 KINDS_BY_KEY = {"team": "Team", "person": "Person", "system": "System", "dataset": "Dataset",
                 "integration": "Integration"}
@@ -153,6 +155,7 @@ class SystemFacts:
     contract_end: str
     exit_plan: str
     replaced_by: Ref | None
+    replaces: tuple[Ref, ...]           # systems whose lifecycle names it as their successor
     records: tuple[Ref, ...]            # datasets it is the system of record for
     inbound: tuple[LinkView, ...]       # a bidirectional link is in both lists
     outbound: tuple[LinkView, ...]
@@ -179,6 +182,14 @@ class TeamFacts:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """A dataset a person can sign off, and the team that names them (None: named directly)."""
+
+    dataset: Ref
+    through: Ref | None
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     email: str
     github: str
@@ -187,6 +198,7 @@ class PersonFacts:
     approves: tuple[Ref, ...]           # datasets they can sign off, themselves or by team
     governance: bool
     signing_keys: int
+    approvals: tuple[Approval, ...]     # `approves`, with who names them
 
 
 @dataclass(frozen=True)
@@ -239,7 +251,7 @@ class EntityView:
     description: str
     labels: tuple[tuple[str, str], ...]
     file: str
-    line: int
+    line: int                           # 0: not located (see `describe`)
     findings: tuple[Finding, ...]
     facts: Facts
 
@@ -261,11 +273,6 @@ def _list(value: Any) -> list[Any]:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def title_of(entity: Entity) -> str:
-    title = entity.get("metadata.title")
-    return title if isinstance(title, str) and title else entity.name
 
 
 def ref(estate: Estate, kind: str, name: Any) -> Ref | None:
@@ -301,41 +308,58 @@ def _sorted(entities: Iterable[Entity]) -> list[Entity]:
 
 def carried(integration: Entity) -> list[tuple[str, tuple[str, ...] | None]]:
     """(dataset name, the fields it moves or None for every field), in manifest order."""
-    found = []
-    for item in _list(integration.spec.get("datasets")):
-        if isinstance(item, dict) and isinstance(item.get("dataset"), str):
-            fields = item.get("fields")
-            found.append((item["dataset"], tuple(str(f) for f in fields)
-                          if isinstance(fields, list) else None))
-    return found
+    return [(item["dataset"], _fields_moved(item)) for item in _list(integration.spec.get("datasets"))
+            if isinstance(item, dict) and isinstance(item.get("dataset"), str)]
+
+
+def _fields_moved(item: dict[str, Any]) -> tuple[str, ...] | None:
+    fields = item.get("fields")
+    return tuple(str(field) for field in fields) if isinstance(fields, list) else None
 
 
 def cadence_words(integration: Entity) -> str:
     """A scheduled link's cadence in words ("every 15 min", "daily at 02:00"); "" otherwise."""
     if integration.spec.get("mode") != "scheduled":
         return ""
-    return describe_schedule(integration.spec.get("schedule"))
+    schedule = integration.spec.get("schedule")
+    if isinstance(schedule, dict) and len(schedule) == 1:
+        (key, value), = schedule.items()
+        if isinstance(key, str) and isinstance(value, str):
+            return _remembered_schedule(key, value)
+    return describe_schedule(schedule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_schedule(key: str, value: str) -> str:
+    """A common schedule's words, worked out once (reading a cron expression's cadence walks
+    two years of days, and a site names each link's cadence several times)."""
+    return describe_schedule({key: value})
 
 
 # -- describing -----------------------------------------------------------------------------
 
 def describe(estate: Estate, entity: Entity, findings: Iterable[Finding] = (),
-             config: Config | None = None) -> EntityView:
+             config: Config | None = None, index: Relations | None = None,
+             locate: bool = True) -> EntityView:
     """Everything the estate says about `entity` (see the module's docstring); `findings`
     may be every finding of a check (those on the entity are kept), `config` gives the
-    governance approvers and the API headroom (defaults without it)."""
-    facts = _FACTS[entity.kind](estate, entity, config or Config(root=Path(".")))
+    governance approvers and the API headroom (defaults without it). `index` is the estate's
+    relations: give it when describing many entities, so that each costs no pass over the
+    estate (it is built here when it is not given). Without `locate` the view's line is 0:
+    finding it reads the entity's file again, which a whole site does not need."""
+    found = index if index is not None else relations(estate)
+    facts = _FACTS[entity.kind](estate, entity, config or Config(root=Path(".")), found)
     labels = _mapping(entity.get("metadata.labels"))
     return EntityView(
         entity.key, entity.kind.lower(), entity.name, title_of(entity),
         _text(entity.get("metadata.description")).strip(),
         tuple(sorted((str(key), _shown(value)) for key, value in labels.items())),
-        entity.file, entity.locate()[0],
+        entity.file, entity.locate()[0] if locate else 0,
         tuple(sorted((finding for finding in findings if finding.entity == entity.key),
                      key=lambda finding: finding.sort_key)), facts)
 
 
-def _dataset(estate: Estate, dataset: Entity, config: Config) -> DatasetFacts:
+def _dataset(estate: Estate, dataset: Entity, config: Config, found: Relations) -> DatasetFacts:
     spec = dataset.spec
     control = _mapping(spec.get("change_control"))
     minimum = control.get("min_approvals")
@@ -346,7 +370,7 @@ def _dataset(estate: Estate, dataset: Entity, config: Config) -> DatasetFacts:
         tuple(_approvers(estate, reference) for reference in _list(control.get("approvers"))),
         minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1,
         tuple(_field(item) for item in _list(spec.get("fields")) if isinstance(item, dict)),
-        tuple(_carriers(estate, dataset)))
+        tuple(_carriers(estate, dataset, found)))
 
 
 def _approvers(estate: Estate, reference: Any) -> Approvers:
@@ -361,18 +385,15 @@ def _field(item: dict[str, Any]) -> FieldView:
                      _text(item.get("renamed_from")))
 
 
-def _carriers(estate: Estate, dataset: Entity) -> Iterator[Carrier]:
-    for integration in _sorted(estate.of_kind("Integration")):
-        for name, fields in carried(integration):
-            if name != dataset.name:
-                continue
-            spec = integration.spec
-            resolution = _mapping(spec.get("conflict_resolution"))
-            yield Carrier(entity_ref(integration), *_ends(estate, integration),
-                          spec.get("direction") == "bidirectional", _text(spec.get("mode")),
-                          cadence_words(integration), fields,
-                          ref(estate, "System", resolution.get("winner")),
-                          _text(resolution.get("strategy")))
+def _carriers(estate: Estate, dataset: Entity, found: Relations) -> Iterator[Carrier]:
+    for integration, item in found.carried_by.get(dataset.name, []):
+        spec = integration.spec
+        resolution = _mapping(spec.get("conflict_resolution"))
+        yield Carrier(entity_ref(integration), *_ends(estate, integration),
+                      spec.get("direction") == "bidirectional", _text(spec.get("mode")),
+                      cadence_words(integration), _fields_moved(item),
+                      ref(estate, "System", resolution.get("winner")),
+                      _text(resolution.get("strategy")))
 
 
 def _ends(estate: Estate, integration: Entity) -> tuple[Ref, Ref]:
@@ -382,25 +403,31 @@ def _ends(estate: Estate, integration: Entity) -> tuple[Ref, Ref]:
     return source or unknown, target or unknown
 
 
-def _system(estate: Estate, system: Entity, config: Config) -> SystemFacts:
+def _system(estate: Estate, system: Entity, config: Config, found: Relations) -> SystemFacts:
     spec = system.spec
     lifecycle = _mapping(spec.get("lifecycle"))
-    records = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
-               if dataset.spec.get("system_of_record") == system.name]
+    records = [entity_ref(dataset) for dataset in found.records.get(system.name, [])]
     return SystemFacts(
         _text(spec.get("category")), _text(spec.get("role")),
         ref(estate, "Team", spec.get("owner")),
         _text(spec.get("vendor")), _text(lifecycle.get("status")) or "active",
         _shown(lifecycle.get("contract_end")), _text(lifecycle.get("exit_plan")).strip(),
-        ref(estate, "System", lifecycle.get("replaced_by")), _refs(records),
-        tuple(_links(estate, system, "target")), tuple(_links(estate, system, "source")),
-        _api(estate, system, config), tuple(_workarounds(estate, system)))
+        ref(estate, "System", lifecycle.get("replaced_by")),
+        _refs([entity_ref(old) for old in found.replaces.get(system.name, [])]), _refs(records),
+        tuple(_links(estate, system, "target", found)),
+        tuple(_links(estate, system, "source", found)),
+        _api(estate, system, config, found), tuple(_workarounds(estate, system)))
 
 
-def _links(estate: Estate, system: Entity, side: str) -> Iterator[LinkView]:
+def _links(estate: Estate, system: Entity, side: str, found: Relations) -> Iterator[LinkView]:
     """Links whose `side` (source or target) is the system; bidirectional ones either way."""
     other_side = "source" if side == "target" else "target"
-    for integration in _sorted(estate.of_kind("Integration")):
+    near, far = (found.inbound, found.outbound) if side == "target" else (found.outbound,
+                                                                         found.inbound)
+    linked = {link.key: link for link in near.get(system.name, [])}
+    linked.update((link.key, link) for link in far.get(system.name, [])
+                  if link.spec.get("direction") == "bidirectional")
+    for integration in _sorted(linked.values()):
         spec = integration.spec
         both = spec.get("direction") == "bidirectional"
         if spec.get(side) == system.name:
@@ -415,10 +442,10 @@ def _links(estate: Estate, system: Entity, side: str) -> Iterator[LinkView]:
                        _text(spec.get("mode")), cadence_words(integration), both)
 
 
-def _api(estate: Estate, system: Entity, config: Config) -> LoadView:
+def _api(estate: Estate, system: Entity, config: Config, found: Relations) -> LoadView:
     headroom = headroom_fraction(config.headroom)
-    load = system_loads(estate, headroom).get(system.name) or load_on(system, system.name, (),
-                                                                      headroom)
+    load = found.loads(estate, headroom).get(system.name) or load_on(system, system.name, (),
+                                                                     headroom)
     api = _mapping(system.spec.get("api"))
     availability = api.get("availability")
     limit, allowed = load.limit, load.allowed_per_second
@@ -445,30 +472,29 @@ def _share(load: SystemLoad, per_second: Fraction) -> str:
 
 def _workarounds(estate: Estate, system: Entity) -> Iterator[WorkaroundView]:
     for item in _list(system.spec.get("manual_workarounds")):
-        if isinstance(item, dict) and _text(item.get("description")).strip():
-            hours = item.get("hours_per_week")
-            description = " ".join(_text(item.get("description")).split())
-            yield WorkaroundView(entity_ref(system), description,
-                                 ref(estate, "Team", item.get("team")),
-                                 float(hours) if isinstance(hours, (int, float))
-                                 and not isinstance(hours, bool) else None)
+        if isinstance(item, dict):
+            yield from _workaround(estate, system, item)
 
 
-def _team(estate: Estate, team: Entity, config: Config) -> TeamFacts:
+def _workaround(estate: Estate, system: Entity, item: dict[str, Any]) -> Iterator[WorkaroundView]:
+    """One workaround, when it says what people do."""
+    if _text(item.get("description")).strip():
+        hours = item.get("hours_per_week")
+        description = " ".join(_text(item.get("description")).split())
+        yield WorkaroundView(entity_ref(system), description,
+                             ref(estate, "Team", item.get("team")),
+                             float(hours) if isinstance(hours, (int, float))
+                             and not isinstance(hours, bool) else None)
+
+
+def _team(estate: Estate, team: Entity, config: Config, found: Relations) -> TeamFacts:
     reference = f"team:{team.name}"
-    owned = [entity_ref(entity) for kind in ("System", "Dataset", "Integration")
-             for entity in estate.of_kind(kind) if entity.spec.get("owner") == team.name]
-    approves = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
-                if reference in _approver_references(dataset)]
-    integrations = estate.of_kind("Integration")
-    monitors = [entity_ref(entity) for entity in integrations
-                if _mapping(entity.spec.get("monitoring")).get("owner") == team.name]
-    handles = [entity_ref(entity) for entity in integrations
-               if _mapping(_mapping(entity.spec.get("process")).get("exceptions")).get(
-                   "handled_by") == team.name]
-    work = [item for system in _sorted(estate.of_kind("System"))
-            for item in _workarounds(estate, system)
-            if item.team is not None and item.team.key == team.key]
+    owned = [entity_ref(entity) for entity in found.owned_by.get(team.name, [])]
+    approves = [entity_ref(dataset) for dataset in found.approved_by.get(reference, [])]
+    monitors = [entity_ref(entity) for entity in found.monitored_by.get(team.name, [])]
+    handles = [entity_ref(entity) for entity in found.handled_by.get(team.name, [])]
+    work = [view for system, item in found.workarounds.get(team.name, [])
+            for view in _workaround(estate, system, item)]
     return TeamFacts(
         _text(team.spec.get("function")), _text(team.spec.get("github")),
         _text(team.spec.get("contact")),
@@ -477,31 +503,29 @@ def _team(estate: Estate, team: Entity, config: Config) -> TeamFacts:
         _refs(monitors), _refs(handles), tuple(work))
 
 
-def _approver_references(dataset: Entity) -> list[Any]:
-    return _list(_mapping(dataset.spec.get("change_control")).get("approvers"))
-
-
 def _by_kind(refs: Iterable[Ref]) -> tuple[Ref, ...]:
     order = ("system", "dataset", "integration")
     return tuple(sorted(_refs(refs), key=lambda item: (order.index(item.kind)
                                                         if item.kind in order else 9, item.key)))
 
 
-def _person(estate: Estate, person: Entity, config: Config) -> PersonFacts:
+def _person(estate: Estate, person: Entity, config: Config, found: Relations) -> PersonFacts:
     spec = person.spec
-    teams = [entity_ref(team) for team in estate.of_kind("Team")
-             if person.name in _list(team.spec.get("members"))]
-    approves = [entity_ref(dataset) for dataset in estate.of_kind("Dataset")
-                if any(person.name in estate.people_of(reference)
-                       for reference in _approver_references(dataset))]
+    teams = [entity_ref(team) for team in found.teams_of.get(person.name, [])]
+    approvals = tuple(
+        Approval(entity_ref(dataset), None if reference.startswith("person:")
+                 else typed_ref(estate, reference))
+        for dataset, reference in found.approvals_of.get(person.name, []))
     governance = any(person.name in estate.people_of(reference)
                      for reference in config.governance_approvers)
     return PersonFacts(_text(spec.get("email")), _text(spec.get("github")),
-                       ref(estate, "Team", spec.get("team")), _refs(teams), _refs(approves),
-                       governance, len(_list(spec.get("signing_keys"))))
+                       ref(estate, "Team", spec.get("team")), _refs(teams),
+                       _refs(approval.dataset for approval in approvals), governance,
+                       len(_list(spec.get("signing_keys"))), approvals)
 
 
-def _integration(estate: Estate, integration: Entity, config: Config) -> IntegrationFacts:
+def _integration(estate: Estate, integration: Entity, config: Config,
+                 found: Relations) -> IntegrationFacts:
     spec = integration.spec
     process, resolution = _mapping(spec.get("process")), _mapping(spec.get("conflict_resolution"))
     exceptions, fallback = _mapping(process.get("exceptions")), _mapping(spec.get("fallback"))
@@ -533,6 +557,6 @@ def _review_due(review: dict[str, Any]) -> str:
     return every.after(last).isoformat() if last and every else ""
 
 
-_FACTS: dict[str, Callable[[Estate, Entity, Config], Facts]] = {
+_FACTS: dict[str, Callable[[Estate, Entity, Config, Relations], Facts]] = {
     "Dataset": _dataset, "System": _system, "Team": _team, "Person": _person,
     "Integration": _integration}

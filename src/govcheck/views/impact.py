@@ -49,7 +49,8 @@ from govcheck.model.timing import (
     parse_date,
     parse_duration,
 )
-from govcheck.views.entity import cadence_words, title_of
+from govcheck.views.entity import cadence_words
+from govcheck.views.relations import title_of
 
 # What happens to a link.
 STOPS = "stops"                 # real-time, no fallback

@@ -1,15 +1,18 @@
 """Who is linked to what in an estate, indexed once: the integrations from and to each system,
 the datasets each system holds the record of, who owns, monitors and approves what.
 
-Pages about entities read these lists instead of searching the estate for each entity, so
-that describing every entity of a large estate costs one pass, not one pass per entity.
+`views.entity.describe` reads these lists instead of searching the estate for each entity,
+so that describing every entity of a large estate (`govcheck site`) costs one pass, not one
+pass per entity; it builds the index itself when it is given none (`govcheck show`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
+from govcheck.model.capacity import SystemLoad, system_loads
 from govcheck.model.estate import Entity, Estate
 
 OWNED_KINDS = ("System", "Dataset", "Integration")
@@ -27,10 +30,20 @@ class Relations:
     carried_by: dict[str, list[tuple[Entity, dict[str, Any]]]] = field(default_factory=dict)
     owned_by: dict[str, list[Entity]] = field(default_factory=dict)      # team → entities
     monitored_by: dict[str, list[Entity]] = field(default_factory=dict)  # team → integrations
+    handled_by: dict[str, list[Entity]] = field(default_factory=dict)    # team → integrations
     approved_by: dict[str, list[Entity]] = field(default_factory=dict)   # "team:x" → datasets
     teams_of: dict[str, list[Entity]] = field(default_factory=dict)      # person → teams
     workarounds: dict[str, list[tuple[Entity, dict[str, Any]]]] = field(default_factory=dict)
+    # person → (dataset, the approver reference that names them: "person:x" or "team:y")
+    approvals_of: dict[str, list[tuple[Entity, str]]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)                 # key → title
+    _loads: dict[Fraction, dict[str, SystemLoad]] = field(default_factory=dict)
+
+    def loads(self, estate: Estate, headroom: Fraction) -> dict[str, SystemLoad]:
+        """The declared load on every system (worked out once per headroom)."""
+        if headroom not in self._loads:
+            self._loads[headroom] = system_loads(estate, headroom)
+        return self._loads[headroom]
 
 
 def relations(estate: Estate) -> Relations:
@@ -45,7 +58,7 @@ def relations(estate: Estate) -> Relations:
         if entity.kind == "System":
             _system(found, entity, spec)
         elif entity.kind == "Dataset":
-            _dataset(found, entity, spec)
+            _dataset(found, entity, spec, estate)
         elif entity.kind == "Integration":
             _integration(found, entity, spec)
         elif entity.kind == "Team":
@@ -65,7 +78,7 @@ def _system(found: Relations, system: Entity, spec: dict[str, Any]) -> None:
             found.workarounds.setdefault(team, []).append((system, workaround))
 
 
-def _dataset(found: Relations, dataset: Entity, spec: dict[str, Any]) -> None:
+def _dataset(found: Relations, dataset: Entity, spec: dict[str, Any], estate: Estate) -> None:
     record = spec.get("system_of_record")
     if isinstance(record, str):
         found.records.setdefault(record, []).append(dataset)
@@ -73,6 +86,8 @@ def _dataset(found: Relations, dataset: Entity, spec: dict[str, Any]) -> None:
     approvers = change_control.get("approvers") if isinstance(change_control, dict) else None
     for approver in dict.fromkeys(_names(approvers)):
         found.approved_by.setdefault(approver, []).append(dataset)
+        for person in sorted(estate.people_of(approver)):
+            found.approvals_of.setdefault(person, []).append((dataset, approver))
 
 
 def _integration(found: Relations, integration: Entity, spec: dict[str, Any]) -> None:
@@ -89,13 +104,18 @@ def _integration(found: Relations, integration: Entity, spec: dict[str, Any]) ->
     monitor = monitoring.get("owner") if isinstance(monitoring, dict) else None
     if isinstance(monitor, str):
         found.monitored_by.setdefault(monitor, []).append(integration)
+    process = spec.get("process")
+    exceptions = process.get("exceptions") if isinstance(process, dict) else None
+    handler = exceptions.get("handled_by") if isinstance(exceptions, dict) else None
+    if isinstance(handler, str):
+        found.handled_by.setdefault(handler, []).append(integration)
 
 
 def title_of(entity: Entity) -> str:
     """Its `metadata.title`, else its name."""
     metadata = entity.document.data.get("metadata")
     title = metadata.get("title") if isinstance(metadata, dict) else None
-    return title if isinstance(title, str) and title.strip() else entity.name
+    return title if isinstance(title, str) and title else entity.name
 
 
 def mappings(value: Any) -> Iterator[dict[str, Any]]:

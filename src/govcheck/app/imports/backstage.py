@@ -40,8 +40,6 @@ from govcheck.app.imports.drafts import (
     name_problem,
     text,
 )
-from govcheck.load.discover import discover
-from govcheck.load.documents import load_bytes
 from govcheck.model.document import Document
 
 FORMAT = "backstage"
@@ -124,16 +122,10 @@ def read(sources: Iterable[Path], cwd: Path) -> Reading:
 
 
 def _descriptors(sources: Iterable[Path], cwd: Path, reading: Reading) -> Iterator[Descriptor]:
-    for source in sources:
-        files, load_problems = discover(source, cwd)
-        reading.problems += [Problem(Origin(p.file, p.line), p.message) for p in load_problems]
-        for file in files:
-            documents, problems = load_bytes(file.path, file.data)
-            reading.problems += [Problem(Origin(p.file, p.line), p.message) for p in problems]
-            for document in documents:
-                descriptor = _descriptor(document, reading)
-                if descriptor is not None:
-                    yield descriptor
+    for document in reading.yaml_documents(sources, cwd):
+        descriptor = _descriptor(document, reading)
+        if descriptor is not None:
+            yield descriptor
 
 
 def _descriptor(document: Document, reading: Reading) -> Descriptor | None:

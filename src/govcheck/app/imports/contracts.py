@@ -32,8 +32,6 @@ from govcheck.app.imports.drafts import (
     slug,
     text,
 )
-from govcheck.load.discover import discover
-from govcheck.load.documents import load_bytes
 from govcheck.model.document import Document
 
 FORMAT = "datacontract"
@@ -57,14 +55,8 @@ TODO_OWNER = "TODO: the one team accountable for this data (the contract names n
 
 def read(sources: Iterable[Path], cwd: Path) -> Reading:
     reading = Reading()
-    for source in sources:
-        files, load_problems = discover(source, cwd)
-        reading.problems += [Problem(Origin(p.file, p.line), p.message) for p in load_problems]
-        for file in files:
-            documents, problems = load_bytes(file.path, file.data)
-            reading.problems += [Problem(Origin(p.file, p.line), p.message) for p in problems]
-            for document in documents:
-                reading.extend(_contract(document))
+    for document in reading.yaml_documents(sources, cwd):
+        reading.extend(_contract(document))
     return reading
 
 

@@ -3,10 +3,15 @@ and the problems of the input, each with its file and line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from govcheck.load.discover import discover
+from govcheck.load.documents import load_bytes
 from govcheck.load.schema import API_VERSION
+from govcheck.model.document import Document
 
 NAME = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 KIND_FOLDERS = {"Team": "teams", "Person": "people", "System": "systems", "Dataset": "datasets",
@@ -87,6 +92,17 @@ class Reading:
         self.drafts += other.drafts
         self.problems += other.problems
         self.notes += other.notes
+
+    def yaml_documents(self, sources: Iterable[Path], cwd: Path) -> Iterator[Document]:
+        """Every YAML document under `sources` (files or folders), read with govcheck's own
+        safe loader; what cannot be read becomes one of this reading's problems."""
+        for source in sources:
+            files, load_problems = discover(source, cwd)
+            self.problems += [Problem(Origin(p.file, p.line), p.message) for p in load_problems]
+            for file in files:
+                documents, problems = load_bytes(file.path, file.data)
+                self.problems += [Problem(Origin(p.file, p.line), p.message) for p in problems]
+                yield from documents
 
 
 def slug(text: str) -> str:

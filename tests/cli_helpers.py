@@ -1,11 +1,12 @@
-"""The installed `govcheck` run on small estates, for the baseline, selection, pack and import
-tests (imported by test modules)."""
+"""The installed `govcheck` run as a subprocess on small estates made from the rule cases' base
+estate: shared by the command-line tests."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,13 +24,15 @@ GOV003_MESSAGE = ("real-time integration has no fallback for when crm is down or
 GOV009_MESSAGE = "integration has no measurable success criterion: spec.success_measures missing"
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+        stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """govcheck ARGS in `cwd`, outside GitHub Actions and with no colour or govcheck settings
+    from this environment (`stdout` may be a terminal's file descriptor)."""
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("GITHUB_", "NO_COLOR", "GOVCHECK"))}
     environment.update(env or {})
     return subprocess.run([GOVCHECK, *args], check=False, cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=120)
+                          stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
 def make_estate(root: Path, changes: dict[str, str] | None = None,
