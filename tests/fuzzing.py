@@ -254,6 +254,7 @@ def truncate(rng: random.Random, files: Files) -> str:
     return f"{path}: truncate at byte {at}"
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TOKEN = "FUZZ-TOKEN-7f3a"   # stands for a hostile text in a dumped document
 
 
@@ -266,8 +267,8 @@ def _loaded(rng: random.Random, files: Files) -> tuple[str, list[object]] | None
     content = files[path]
     assert isinstance(content, bytes)
     try:
-        return path, list(yaml.safe_load_all(content))
-    except (yaml.YAMLError, ValueError):
+        return path, list(yaml.load_all(content, Loader=_LOADER))
+    except (yaml.YAMLError, ValueError, RecursionError):   # a flood nests too deep for PyYAML
         return None
 
 

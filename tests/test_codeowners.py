@@ -172,6 +172,15 @@ def test_check_fails_when_there_is_no_file(estate: Path) -> None:
         1, ".github/CODEOWNERS does not exist: run 'govcheck codeowners --write'\n")
 
 
+@pytest.mark.parametrize("mode", ["--check", "--write"])
+def test_a_file_name_longer_than_the_system_takes_is_a_usage_error(estate: Path,
+                                                                    mode: str) -> None:
+    name = "x" * 300
+    done = govcheck(estate, "codeowners", mode, "--output", name)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"govcheck: error: cannot use the path '{name}': File name too long\n")
+
+
 def test_write_never_clobbers_a_hand_written_file(estate: Path) -> None:
     hand_written = estate / "CODEOWNERS"
     hand_written.write_text("* @acme/everyone\n")

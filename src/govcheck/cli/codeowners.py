@@ -8,6 +8,7 @@ import click
 
 from govcheck.app.project import Project, load_estate, open_project
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
+from govcheck.load.discover import exists
 from govcheck.outputs.publish import write as emit
 from govcheck.views.codeowners import (
     codeowners_path,
@@ -55,7 +56,7 @@ def codeowners(check_mode: bool, write_mode: bool, force: bool, output: str | No
 def check_file(target: Path, text: str, project: Project) -> int:
     """EXIT_OK when `target` holds exactly `text`; else print what differs (EXIT_FINDINGS)."""
     name = relative(target, project.root)
-    if not target.is_file():
+    if not exists(target) or not target.is_file():
         click.echo(f"{name} does not exist: run 'govcheck codeowners --write'")
         return EXIT_FINDINGS
     committed = _read(target)
@@ -70,7 +71,7 @@ def check_file(target: Path, text: str, project: Project) -> int:
 def write_file(target: Path, text: str, force: bool, project: Project) -> None:
     """Write `text` to `target`, refusing to replace a hand-written file unless forced."""
     name = relative(target, project.root)
-    if target.is_file():
+    if exists(target) and target.is_file():
         current = _read(target)
         if current == text:
             click.echo(f"{name} is already up to date")
