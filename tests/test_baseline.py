@@ -368,6 +368,8 @@ def test_junit(three_states: Path) -> None:
      "at line 2): keep one, with a count if it occurs more than once")),
     ('{"version": 1, "tool": "govcheck", "expires": "soon", "entries": []}\n',
      ".govcheck-baseline.json:1: invalid baseline: expires: 'soon' is not a date (YYYY-MM-DD)"),
+    ("[" * 100_000, (".govcheck-baseline.json: the baseline nests deeper than any baseline does: "
+                     "write it again with 'govcheck baseline --force'")),
 ])
 def test_a_corrupt_foreign_or_newer_baseline_is_exit_2_with_one_line(
         tmp_path: Path, text: str, message: str) -> None:

@@ -407,6 +407,17 @@ def test_a_new_folder_appears_whole_or_not_at_all(tmp_path: Path,
     assert list((tmp_path / "out").iterdir()) == []     # no half site, no staging folder
 
 
+def test_a_record_nested_too_deep_to_read_is_no_record_of_ours(tmp_path: Path) -> None:
+    """json.loads raised RecursionError on it: an internal error instead of a decision."""
+    copy_example_estate(tmp_path)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / ".govcheck-site.json").write_text("[" * 100_000)
+    result = build_site(open_project(tmp_path), folder, AS_OF)
+    assert "index.html" in result.pages
+    assert json.loads((folder / ".govcheck-site.json").read_text())["generator"] == "govcheck"
+
+
 def test_a_folder_with_other_files_is_refused_and_force_deletes_nothing(tmp_path: Path) -> None:
     copy_example_estate(tmp_path)
     folder = tmp_path / "site"

@@ -218,6 +218,16 @@ def _full_disk(error: OSError) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+def _unusable_path(error: OSError) -> NoReturn:
+    """A path the system refuses by its very name (pathlib raises, where a missing file only
+    answers False): the user's to fix, whichever option named it. One line, exit 2."""
+    from govcheck.outputs.escape import printable
+
+    click.echo(f"govcheck: error: cannot use the path '{printable(str(error.filename))}': "
+               f"{error.strerror}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line on stderr for anything that stops govcheck doing its job."""
     try:
@@ -245,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(EXIT_OK)
     except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            _unusable_path(error)
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             _bug(error)
         _full_disk(error)

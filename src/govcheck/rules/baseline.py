@@ -157,6 +157,9 @@ def parse_baseline(data: bytes, display: str) -> Baseline:
         raise GovcheckError(f"the baseline is not valid JSON: {error.msg}; write it again with "
                             "'govcheck baseline --force'", display, error.lineno,
                             error.colno) from None
+    except RecursionError:   # arrays in arrays deeper than Python's stack
+        raise GovcheckError("the baseline nests deeper than any baseline does: write it again "
+                            "with 'govcheck baseline --force'", display) from None
     _check_header(document, display)
     _validate(document, text, display)
     return _baseline(document, text, display)

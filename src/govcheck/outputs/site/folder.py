@@ -144,7 +144,7 @@ def _read_record(directory: Path) -> dict[str, list[str]] | None:
     no record, or one that is not govcheck's."""
     try:
         data = json.loads((directory / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):   # nested deeper than Python's stack
         return None
     files = data.get("files") if isinstance(data, dict) and data.get("generator") == "govcheck" else None
     if not isinstance(files, dict):
