@@ -124,38 +124,44 @@ def _pick_text(rng: random.Random, files: Files) -> tuple[str, list[str]] | None
     return path, content.decode("utf-8", "surrogateescape").split("\n")
 
 
+def _pick_line(rng: random.Random, files: Files) -> tuple[str, list[str], int] | None:
+    """A text file, its lines and the index of one of them."""
+    picked = _pick_text(rng, files)
+    if picked is None:
+        return None
+    path, lines = picked
+    return path, lines, rng.randrange(len(lines))
+
+
 def _put(files: Files, path: str, lines: list[str]) -> None:
     files[path] = "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
 def delete_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_text(rng, files)
+    picked = _pick_line(rng, files)
     if picked is None:
         return "no file"
-    path, lines = picked
-    index = rng.randrange(len(lines))
+    path, lines, index = picked
     removed = lines.pop(index)
     _put(files, path, lines)
     return f"{path}: delete line {index + 1} ({removed[:40]!r})"
 
 
 def duplicate_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_text(rng, files)
+    picked = _pick_line(rng, files)
     if picked is None:
         return "no file"
-    path, lines = picked
-    index = rng.randrange(len(lines))
+    path, lines, index = picked
     lines.insert(index, lines[index])
     _put(files, path, lines)
     return f"{path}: duplicate line {index + 1}"
 
 
 def reindent_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_text(rng, files)
+    picked = _pick_line(rng, files)
     if picked is None:
         return "no file"
-    path, lines = picked
-    index = rng.randrange(len(lines))
+    path, lines, index = picked
     line = lines[index]
     body = line.lstrip(" ")
     indent = len(line) - len(body)
