@@ -14,6 +14,7 @@ Whose API an integration calls, by its mode:
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -49,9 +50,10 @@ def parse_rate(value: Any) -> Rate | None:
     if not isinstance(value, dict):
         return None
     requests, per, peak = _whole(value.get("requests")), value.get("per"), value.get("peak", 1)
-    if requests is None or requests < 1 or per not in PER_SECONDS:
-        return None
-    if isinstance(peak, bool) or not isinstance(peak, (int, float)) or peak < 1:
+    if requests is None or requests < 1 or not isinstance(per, str) or per not in PER_SECONDS:
+        return None   # `per: [day]` is a list: not even a key to look up
+    if isinstance(peak, bool) or not isinstance(peak, (int, float)) or peak < 1 or (
+            isinstance(peak, float) and not math.isfinite(peak)):
         return None
     return Rate(requests, per, Fraction(str(peak)))
 
