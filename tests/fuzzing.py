@@ -17,6 +17,7 @@ keeps the failing cases for reproduction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
 import random
@@ -137,39 +138,45 @@ def _put(files: Files, path: str, lines: list[str]) -> None:
     files[path] = "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
-def delete_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_line(rng, files)
-    if picked is None:
-        return "no file"
-    path, lines, index = picked
+LineEdit = Callable[[random.Random, list[str], int], str]
+
+
+def _on_one_line(edit: LineEdit) -> Mutation:
+    """A mutation that edits one line, chosen at random, of one text file, chosen at random;
+    `edit` changes `lines` in place and says what it did."""
+    @functools.wraps(edit)
+    def mutation(rng: random.Random, files: Files) -> str:
+        picked = _pick_line(rng, files)
+        if picked is None:
+            return "no file"
+        path, lines, index = picked
+        done = edit(rng, lines, index)
+        _put(files, path, lines)
+        return f"{path}: {done}"
+    return mutation
+
+
+@_on_one_line
+def delete_line(rng: random.Random, lines: list[str], index: int) -> str:
     removed = lines.pop(index)
-    _put(files, path, lines)
-    return f"{path}: delete line {index + 1} ({removed[:40]!r})"
+    return f"delete line {index + 1} ({removed[:40]!r})"
 
 
-def duplicate_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_line(rng, files)
-    if picked is None:
-        return "no file"
-    path, lines, index = picked
+@_on_one_line
+def duplicate_line(rng: random.Random, lines: list[str], index: int) -> str:
     lines.insert(index, lines[index])
-    _put(files, path, lines)
-    return f"{path}: duplicate line {index + 1}"
+    return f"duplicate line {index + 1}"
 
 
-def reindent_line(rng: random.Random, files: Files) -> str:
-    picked = _pick_line(rng, files)
-    if picked is None:
-        return "no file"
-    path, lines, index = picked
+@_on_one_line
+def reindent_line(rng: random.Random, lines: list[str], index: int) -> str:
     line = lines[index]
     body = line.lstrip(" ")
     indent = len(line) - len(body)
     change = rng.choice([-4, -2, -1, 1, 2, 4, 8])
     prefix = "\t" if rng.random() < 0.1 else " " * max(0, indent + change)
     lines[index] = prefix + body
-    _put(files, path, lines)
-    return f"{path}: re-indent line {index + 1} by {change}"
+    return f"re-indent line {index + 1} by {change}"
 
 
 _KEY_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?[A-Za-z_][\w.-]*:[ \t]+)(?P<value>\S.*)$")
