@@ -82,6 +82,13 @@ class _Source:
                 pass  # positions of the documents before the error are kept
         return self._positions.get(index, ({}, {}))
 
+    def may_spell(self, text: str) -> bool:
+        # A YAML string holds `text` only if the file does, or if an escape spells it (only
+        # double-quoted strings have escapes: `"\x54ODO"`, or a line break escaped mid-word).
+        if isinstance(self.text, bytes):
+            return text.encode() in self.text or b"\\" in self.text
+        return text in self.text or "\\" in self.text
+
 
 def source_of(data: bytes) -> _Source:
     """Where the documents of a cached file find their positions when asked."""

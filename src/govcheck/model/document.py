@@ -16,6 +16,10 @@ class Locator(Protocol):
 
     def located(self, index: int) -> tuple[dict[Path_, Position], dict[Path_, Position]]: ...
 
+    def may_spell(self, text: str) -> bool:
+        """False only when no string in the file can contain `text`: a quick test that lets a
+        rule looking for one word skip a file without walking its values."""
+
 
 @dataclass(frozen=True)
 class LoadProblem:
@@ -52,6 +56,10 @@ class Document:
 
     def position(self, path: Path_) -> Position | None:
         return self.positions.get(tuple(path))
+
+    def may_spell(self, text: str) -> bool:
+        """False only when no string value of this document can contain `text`."""
+        return self.source is None or self.source.may_spell(text)
 
     def _located(self) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
         if self.source is None:

@@ -27,6 +27,7 @@ from govcheck.model.capacity import (
     system_loads,
 )
 from govcheck.model.estate import (
+    TODO,
     Entity,
     Estate,
     expand,
@@ -474,7 +475,7 @@ def todo_values(context: Context, params: Params) -> Iterator[Hit]:
     """Every value still `TODO` (`TODO: what to decide`), at its place: a decision nobody has
     made yet, as `govcheck import` leaves what it cannot infer."""
     for entity in context.estate.entities.values():
-        if not entity.valid:
+        if not entity.valid or not entity.document.may_spell(TODO):
             continue
         for path, value in todos(entity.document.data):
             note = value[len("TODO:"):].strip() if value != "TODO" else ""
