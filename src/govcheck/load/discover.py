@@ -45,43 +45,50 @@ def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProbl
     """Every manifest file under `target` (a folder or one file), read from disk.
 
     Hidden folders are skipped; symlinks that leave the repository are reported, not read."""
-    real_root = os.path.realpath(root)
+    real_root, absolute_root = os.path.realpath(root), os.path.abspath(root)
     sources: list[SourceFile] = []
     problems: list[LoadProblem] = []
     if not target.is_dir():
-        _read(str(target), str(root), real_root, sources, problems)
+        path = str(target)
+        _read(path, relative_name(path, absolute_root), real_root, sources, problems)
         return sources, problems
-    for folder, subfolders, names in os.walk(target):
+    for folder, subfolders, names in os.walk(os.path.abspath(target)):
+        # The folder's name relative to the root once, not each file's (os.walk's folders
+        # are absolute and normal here, so a file's is the folder's plus its own name).
+        prefix = "" if folder == absolute_root else relative_name(folder, absolute_root) + "/"
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for link in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:
-            problem = _escaping_link(os.path.join(folder, link), str(root), real_root)
+            problem = _escaping_link(os.path.join(folder, link), prefix + link, real_root)
             if problem is not None:
                 problems.append(problem)
                 subfolders.remove(link)
         for name in sorted(names):
             if name.endswith(SUFFIXES):
-                _read(os.path.join(folder, name), str(root), real_root, sources, problems)
+                _read(os.path.join(folder, name), prefix + name, real_root, sources, problems)
     return sources, problems
 
 
-def _escaping_link(path: str, root: str, real_root: str) -> LoadProblem | None:
+def _escaping_link(path: str, name: str, real_root: str) -> LoadProblem | None:
     resolved = os.path.realpath(path)
     if resolved == real_root or resolved.startswith(real_root + os.sep):
         return None
-    return LoadProblem(relative_name(path, root), 1, 1,
+    return LoadProblem(name, 1, 1,
                        f"symlink points outside the repository ({resolved}): not followed")
 
 
-def _read(path: str, root: str, real_root: str, sources: list[SourceFile],
+def _read(path: str, name: str, real_root: str, sources: list[SourceFile],
           problems: list[LoadProblem]) -> None:
-    name = relative_name(path, root)
-    if os.path.islink(path):
-        problem = _escaping_link(path, root, real_root)
-        if problem is not None:
-            problems.append(problem)
-            return
+    """Read the file at `path`, known in reports as `name`, into `sources`, or say why not."""
     try:
-        data = read_regular_file(path)
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            problem = _escaping_link(path, name, real_root)
+            if problem is not None:
+                problems.append(problem)
+                return
+            data = read_regular_file(path)
+        else:
+            data = read_regular_file(path, mode)
     except NotAFile as refused:
         problems.append(LoadProblem(name, 1, 1, f"{refused.what}, not a manifest file: skipped"))
     except OSError as error:
@@ -108,17 +115,19 @@ def file_type(mode: int) -> str:
     return next((what for test, what in _FILE_TYPES if test(mode)), "a special file")
 
 
-def read_regular_file(path: str) -> bytes:
-    """The bytes of a regular file (symlinks followed); `NotAFile` for anything else.
+def read_regular_file(path: str, mode: int | None = None) -> bytes:
+    """The bytes of a regular file (symlinks followed); `NotAFile` for anything else. `mode`
+    is the path's own (`lstat`) mode when the caller has it and it is not a symlink's.
 
     A FIFO is never opened (opening one for reading waits for a writer), and the file is
     checked again once open, non-blocking, in case it was swapped in between."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise NotAFile(f"a dangling symlink (to {os.readlink(path)})") from None
-        raise
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            if os.path.islink(path):
+                raise NotAFile(f"a dangling symlink (to {os.readlink(path)})") from None
+            raise
     if not stat.S_ISREG(mode):
         raise NotAFile(file_type(mode))
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.errors import GovcheckError
-from govcheck.load.schema.gate import gate_for
 from govcheck.model.findings import Finding
-from govcheck.model.timing import parse_date
 
 BASELINE_VERSION = 1
 NEVER_BASELINED = frozenset({"GOV000"})
@@ -189,6 +187,9 @@ def _check_header(document: Any, display: str) -> None:
 
 
 def _validate(document: dict[str, Any], text: str, display: str) -> None:
+    # The schema gate and the date parser are imported where a baseline is read, not with
+    # this module: the report formats import it, and a remembered check reads no baseline.
+    from govcheck.load.schema.gate import gate_for
     if gate_for(BASELINE_SCHEMA)(document):
         return
     import jsonschema  # only to say what is wrong with a baseline: its import is costly
@@ -229,6 +230,7 @@ def entry_lines(text: str) -> list[int]:
 
 
 def _baseline(document: dict[str, Any], text: str, display: str) -> Baseline:
+    from govcheck.model.timing import parse_date
     expires = parse_date(document["expires"]) if "expires" in document else None
     if "expires" in document and expires is None:
         raise GovcheckError(f"invalid baseline: expires '{document['expires']}' is not a date",
