@@ -26,7 +26,7 @@ One run measures, each section's commands interleaved round-robin (A B C, A B C,
 
 Then it prints every figure with its ratio and a met/missed verdict against the
 targets of issue 11, and writes them to bench/RESULTS.md. The default run takes
-8 to 11 minutes on a 2-core machine, depending on what else runs on it; ``--quick``
+4 to 11 minutes on a 2-core machine, depending on what else runs on it; ``--quick``
 (1,000 entities, fewer rounds, a 1,000-entity diff) about one. Exit status 1 when a command failed to do its
 job (exit 2 or 3, a traceback, a missing tool); a missed target is not a failure.
 """
