@@ -14,6 +14,7 @@ import pytest
 from diff_helpers import CONFIG, Manifests, changed_estate, diff_report, starter
 from git_helpers import isolate_git
 
+from govcheck.app.diff import DiffOptions
 from govcheck.changes.report import Change, DiffReport
 
 
@@ -316,3 +317,28 @@ def test_changes_are_located_in_head_and_removals_in_base(tmp_path: Path) -> Non
 def _range(spec: str) -> Any:
     from govcheck.app.diff import DiffOptions
     return DiffOptions(spec)
+
+
+@pytest.mark.parametrize("head", ["commit", "worktree", "staged"])
+def test_a_manifest_moved_into_a_hidden_folder_leaves_the_estate_with_sign_off(
+        tmp_path: Path, head: str) -> None:
+    """`check` never reads a hidden folder, so diff must not either: moving dataset/lead to
+    ecosystem/.old/ takes it out of the estate, a removal its approvers sign off."""
+    def hide(m: Manifests) -> None:
+        m.documents[LEAD] = ("ecosystem/.old/lead.yaml", m.documents[LEAD][1])
+
+    if head == "commit":
+        repo = changed_estate(tmp_path, hide)
+        report = diff_report(repo)
+    else:
+        repo = changed_estate(tmp_path, lambda m: None)
+        moved = starter()
+        hide(moved)
+        repo.write_estate(moved)
+        if head == "staged":
+            repo.git("add", "-A")
+        report = diff_report(repo, DiffOptions(base="HEAD", worktree=head == "worktree",
+                                               staged=head == "staged"))
+    assert [(change.type, change.entity) for change in report.changes] == [
+        ("dataset.removed", LEAD)]
+    assert report.failed

@@ -30,7 +30,6 @@ from govcheck.changes.signoff import (
 )
 from govcheck.errors import GovcheckError
 from govcheck.integrations.git import (
-    MANIFEST_SUFFIXES,
     GitFile,
     Repository,
     Revision,
@@ -48,6 +47,7 @@ from govcheck.load.build import build_estate
 from govcheck.load.cache import ParseCache, cache_folder
 from govcheck.load.config import Config, parse_config
 from govcheck.load.discover import CONFIG_NAME, SourceFile, find_config
+from govcheck.model.document import MANIFEST_SUFFIXES
 from govcheck.model.estate import Estate
 from govcheck.rules.baseline import parse_baseline
 from govcheck.rules.policy import is_folder_pack
@@ -168,7 +168,7 @@ def read_snapshot(repository: Repository, revision: Revision, config_path: str) 
     config = _read_config(repository, revision, config_path)
     folder = posixpath.dirname(config_path)
     ecosystem = _inside(folder, config.ecosystem)
-    manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES)
+    manifests = repository.read_files(revision, [ecosystem], MANIFEST_SUFFIXES, manifests=True)
     # Policy folders and the packs kept in the repository: every file of them is governance.
     policy_folders = [_inside(folder, policy) for policy in
                       [*config.policies, *filter(is_folder_pack, config.extends)]]

@@ -20,7 +20,7 @@ from govcheck.cli.options import (
     report_option,
 )
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK
-from govcheck.integrations.git import MANIFEST_SUFFIXES
+from govcheck.model.document import MANIFEST_SUFFIXES
 from govcheck.outputs import DIFF_FORMATS, FormatOptions
 from govcheck.outputs.publish import (
     Destination,

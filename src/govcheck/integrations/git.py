@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from govcheck.errors import GovcheckError
+from govcheck.model.document import MANIFEST_SUFFIXES, in_hidden_folder
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -29,7 +30,6 @@ HeadKind = Literal["commit", "worktree", "index"]
 
 SYMLINK_MODE = "120000"
 REGULAR_FILE_MODES = frozenset({"100644", "100755"})
-MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 _NO_GIT = ("git is not installed or not on PATH: install git (or set GIT_PYTHON_GIT_EXECUTABLE "
            "to its full path) to use govcheck diff")
@@ -309,9 +309,11 @@ class Repository:
 
     def read_files(self, revision: Revision, under: Sequence[str],
                    suffixes: Sequence[str] = MANIFEST_SUFFIXES,
-                   extra_paths: Sequence[str] = ()) -> list[GitFile]:
+                   extra_paths: Sequence[str] = (), manifests: bool = False) -> list[GitFile]:
         """Every file below the folders `under` (relative to the top-level) ending in one of
         `suffixes`, plus each of `extra_paths` that exists, at `revision`, sorted by path.
+        With `manifests`, files in hidden folders below `under` are left out, as `check`
+        leaves them out.
 
         Commits and the index are read from git's objects through one `git cat-file` process;
         the working tree is never touched. The working tree is read from disk: tracked files
@@ -322,7 +324,7 @@ class Repository:
         if not folders and not extras:
             return []
         pathspecs = [] if "" in folders else [*folders, *sorted(extras)]
-        wanted = _PathFilter(tuple(folders), tuple(suffixes), extras)
+        wanted = _PathFilter(tuple(folders), tuple(suffixes), extras, manifests)
         if revision.kind == "worktree":
             return self._read_worktree(pathspecs, wanted)
         entries = [entry for entry in self._list_entries(revision, pathspecs)
@@ -511,13 +513,20 @@ class _PathFilter:
     folders: tuple[str, ...]
     suffixes: tuple[str, ...]
     extra_paths: frozenset[str]
+    manifests: bool = False
 
     def __call__(self, path: str) -> bool:
         if path in self.extra_paths:
             return True
         if not path.endswith(self.suffixes):
             return False
-        return any(folder == "" or path.startswith(folder + "/") for folder in self.folders)
+        return any(self._below(folder, path) for folder in self.folders)
+
+    def _below(self, folder: str, path: str) -> bool:
+        if folder == "":
+            return not (self.manifests and in_hidden_folder(path))
+        return path.startswith(folder + "/") and not (
+            self.manifests and in_hidden_folder(path[len(folder) + 1:]))
 
 
 def _check_range_options(spec: str | None, base: str | None, head: str | None,

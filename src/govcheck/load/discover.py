@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govcheck.errors import GovcheckError
-from govcheck.model.document import LoadProblem
+from govcheck.model.document import MANIFEST_SUFFIXES, LoadProblem
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = MANIFEST_SUFFIXES
 CONFIG_NAME = "govcheck.yaml"
 
 
@@ -56,6 +56,7 @@ def discover(target: Path, root: Path) -> tuple[list[SourceFile], list[LoadProbl
         # The folder's name relative to the root once, not each file's (os.walk's folders
         # are absolute and normal here, so a file's is the folder's plus its own name).
         prefix = "" if folder == absolute_root else relative_name(folder, absolute_root) + "/"
+        # Hidden folders are pruned, as `in_hidden_folder` says for the files of a revision.
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for link in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:
             problem = _escaping_link(os.path.join(folder, link), prefix + link, real_root)

@@ -10,6 +10,16 @@ from typing import Any, Protocol
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
+# Which files are manifests, for every command alike: `check` walking the disk and `diff`
+# listing a revision must read the same estate, or a file could leave one unseen by the other.
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+def in_hidden_folder(path: str) -> bool:
+    """Whether a file, named relative to the manifests' folder with '/' separators, lies in a
+    hidden folder (`.old/x.yaml`): no command reads manifests there."""
+    return any(part.startswith(".") for part in path.split("/")[:-1])
+
 
 class Locator(Protocol):
     """Works out, when first asked, where each node of a file's documents stands."""
