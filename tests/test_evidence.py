@@ -289,3 +289,17 @@ def test_the_defaults_leave_trailers_off_in_the_example_estate_and_init(tmp_path
     write_starter(tmp_path / "new", dt.date(2026, 12, 1), False)
     config = load_config(tmp_path / "new" / "govcheck.yaml", tmp_path / "new")
     assert "trailers" not in config.signoff_sources
+
+
+def test_evidence_is_described_by_who_gave_it_not_by_the_commit_that_carries_it() -> None:
+    from govcheck.changes.report import Approval
+
+    assert [approval.describe() for approval in [
+        Approval("github", "@janedoe", "review 42", "person/jane"),
+        Approval("cli", "jane", "--approved-by", "person/jane"),
+        Approval("trailers", "Jane <jane@example.com>", "commit 1a2b3c4d5e6f", "person/jane"),
+        Approval("signed", "Jane <jane@example.com>", "tag v1", ""),
+    ]] == ["review 42 by @janedoe (person/jane)",
+           "--approved-by jane (person/jane)",
+           "Approved-by: Jane <jane@example.com> in commit 1a2b3c4d5e6f (person/jane)",
+           "Approved-by: Jane <jane@example.com> in tag v1"]

@@ -57,8 +57,13 @@ class Approval:
                 "reason": self.reason or None}
 
     def describe(self) -> str:
-        """`review 42 by @janedoe (person/jane-doe)`."""
+        """`review 42 by @janedoe (person/jane-doe)`, `Approved-by: Jane <jane@example.com> in
+        commit 1a2b3c4d5e6f (person/jane-doe)`: a trailer is not by the commit's author."""
         named = f" ({self.person})" if self.person else ""
+        if self.source == "cli":
+            return f"{self.where} {self.given}{named}"
+        if self.source in ("trailers", "signed"):
+            return f"Approved-by: {self.given} in {self.where}{named}"
         return f"{self.where} by {self.given}{named}"
 
 
