@@ -15,6 +15,7 @@ from govcheck.app.baseline import (
 from govcheck.app.project import open_project
 from govcheck.cli.options import as_of_option, config_option, parse_as_of, selection_options
 from govcheck.errors import EXIT_FINDINGS, EXIT_OK, GovcheckError
+from govcheck.model.text import plural
 from govcheck.rules.selection import split_selectors
 
 
@@ -44,7 +45,7 @@ def baseline(path: str | None, output: str | None, prune: bool, force: bool,
         click.echo(line)
     if result.never_baselined:
         count = len(result.never_baselined)
-        click.echo(f"{_plural(count, 'GOV000 finding')} not in the baseline: a file that "
+        click.echo(f"{plural(count, 'GOV000 finding')} not in the baseline: a file that "
                    "cannot be read is never accepted; 'govcheck check' lists "
                    f"{'it' if count == 1 else 'them'}", err=True)
     sys.exit(EXIT_FINDINGS if result.never_baselined else EXIT_OK)
@@ -64,14 +65,10 @@ def _summary(result: BaselineResult, prune: bool) -> list[str]:
     expiry = (f", until {result.baseline.expires.isoformat()}" if result.baseline.expires
               else "")
     if prune:
-        return [(f"pruned {result.file}: {_plural(result.removed, 'fixed finding')} removed, "
+        return [(f"pruned {result.file}: {plural(result.removed, 'fixed finding')} removed, "
                 f"{size} still accepted{expiry}")]
     rules = len({entry.rule for entry in result.baseline.entries})
-    return [(f"wrote {result.file}: {_plural(size, 'finding')} of {_plural(rules, 'rule')} "
-            f"accepted in {_plural(result.entities, 'entity', 'entities')}{expiry}"),
+    return [(f"wrote {result.file}: {plural(size, 'finding')} of {plural(rules, 'rule')} "
+            f"accepted in {plural(result.entities, 'entity', 'entities')}{expiry}"),
             ("next: commit it; 'govcheck check' now fails only on new findings, and "
             "'govcheck diff' asks the governance approvers to sign off every entry added")]
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"

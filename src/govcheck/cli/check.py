@@ -14,6 +14,7 @@ from govcheck.cli.options import (
     color_option,
     config_option,
     format_option,
+    manifest_named,
     no_cache_option,
     output_option,
     parse_as_of,
@@ -90,4 +91,4 @@ def _is_manifest(target: Path, ecosystem: Path, config_root: Path) -> bool:
     resolved = target.resolve()
     if resolved == (config_root / "govcheck.yaml").resolve():
         return True
-    return resolved.suffix in (".yaml", ".yml") and ecosystem.resolve() in resolved.parents
+    return manifest_named(resolved) and ecosystem.resolve() in resolved.parents

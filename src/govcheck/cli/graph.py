@@ -8,7 +8,13 @@ import click
 
 from govcheck.app.graph import project_map
 from govcheck.app.project import open_project
-from govcheck.cli.options import as_of_option, config_option, output_option, parse_as_of
+from govcheck.cli.options import (
+    as_of_option,
+    config_option,
+    manifest_named,
+    output_option,
+    parse_as_of,
+)
 from govcheck.outputs.publish import write as emit
 from govcheck.views.graph import MAP_FORMATS
 
@@ -28,4 +34,4 @@ def graph(format_name: str, output: str | None, config_file: str | None,
     project = open_project(Path.cwd(), config_file)
     ecosystem_map = project_map(project, date)
     text = MAP_FORMATS[format_name](ecosystem_map, date.isoformat())
-    emit(text, output, lambda target: target.suffix in (".yaml", ".yml"))
+    emit(text, output, manifest_named)

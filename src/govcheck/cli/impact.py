@@ -10,7 +10,13 @@ import click
 
 from govcheck.app.impact import run_impact
 from govcheck.app.project import open_project
-from govcheck.cli.options import parse_as_of
+from govcheck.cli.options import (
+    as_of_option,
+    config_option,
+    manifest_named,
+    output_option,
+    parse_as_of,
+)
 from govcheck.outputs import FormatOptions
 from govcheck.outputs.impact import IMPACT_RENDERERS
 from govcheck.outputs.publish import use_color, write
@@ -24,9 +30,9 @@ from govcheck.outputs.publish import use_color, write
               help="The system is replaced (by spec.lifecycle.replaced_by, when it names one).")
 @click.option("-f", "--format", "format_name", type=click.Choice(list(IMPACT_RENDERERS)),
               default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the answer to FILE instead of stdout.")
-@click.option("-c", "--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--as-of", metavar="DATE", help="Count contract months from this day (YYYY-MM-DD).")
+@output_option("Write the answer to FILE instead of stdout.")
+@config_option()
+@as_of_option("Count contract months from this day (YYYY-MM-DD).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing (--output is still written).")
 @click.option("--color/--no-color", default=None,
               help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
@@ -38,10 +44,9 @@ def impact(system: str, down: str | None, replace_system: bool, format_name: str
     date = parse_as_of(as_of)
     project = open_project(Path.cwd(), config_file)
     result = run_impact(project, system, down, replace_system, date)
-    painted = output is None and (color if color is not None
-                                  else use_color(sys.stdout, os.environ))
+    painted = output is None and use_color(sys.stdout, os.environ, color)
     text = IMPACT_RENDERERS[format_name](result, FormatOptions(color=painted))
     if output is not None:
-        write(text, output, lambda target: target.suffix in (".yaml", ".yml"))
+        write(text, output, manifest_named)
     elif not quiet:
         click.echo(text, nl=False, color=painted)

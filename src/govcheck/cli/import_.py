@@ -11,6 +11,7 @@ from govcheck.app.imports import FORMATS, ImportResult, run_import
 from govcheck.app.project import open_project
 from govcheck.cli.options import config_option
 from govcheck.errors import EXIT_OK, EXIT_USAGE
+from govcheck.model.text import plural
 
 KIND_WORDS = {"team": ("team", "teams"), "person": ("person", "people"),
               "system": ("system", "systems"), "dataset": ("dataset", "datasets"),
@@ -36,7 +37,7 @@ def import_command(format_name: str, sources: tuple[str, ...], into: str | None,
     for problem in result.problems:
         click.echo(f"govcheck: error: {problem}", err=True)
     if result.problems and not partial:
-        click.echo(f"govcheck: nothing written: fix the {_count(len(result.problems), 'problem')}"
+        click.echo(f"govcheck: nothing written: fix the {plural(len(result.problems), 'problem')}"
                    " above, or --partial writes the rest", err=True)
         sys.exit(EXIT_USAGE)
     for line in _report(result):
@@ -48,19 +49,15 @@ def _report(result: ImportResult) -> list[str]:
     lines = [f"wrote {path} ({key})" for key, path in result.written]
     lines += [f"skipped {item.key}: {item.reason}" for item in result.skipped]
     lines += [f"note: {note}" for note in result.notes]
-    kinds = ", ".join(_count(count, *KIND_WORDS.get(kind, (kind, kind + "s")))
+    kinds = ", ".join(plural(count, *KIND_WORDS.get(kind, (kind, kind + "s")))
                       for kind, count in sorted(result.kinds.items()))
-    summary = (f"imported {_count(len(result.written), 'entity', 'entities')}"
+    summary = (f"imported {plural(len(result.written), 'entity', 'entities')}"
                f"{f' ({kinds})' if kinds else ''} into {result.into}")
     if result.skipped:
         summary += f"; {len(result.skipped)} skipped"
-    lines.append(summary + f"; {_count(result.todos, 'decision')} left as TODO")
+    lines.append(summary + f"; {plural(result.todos, 'decision')} left as TODO")
     if result.written:
         lines.append("next: 'govcheck check' lists the governance work still to do; "
                      "'govcheck baseline' accepts it for now, so that CI fails only on new "
                      "findings")
     return lines
-
-
-def _count(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from govcheck.errors import GovcheckError
+from govcheck.model.document import MANIFEST_SUFFIXES
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def manifest_named(target: Path) -> bool:
+    """Whether an --output path is named like a manifest, which a report must never replace."""
+    return target.suffix in MANIFEST_SUFFIXES
 
 
 def config_option(help_text: str = "govcheck.yaml to use.") -> Callable[[F], F]:

@@ -7,7 +7,13 @@ import click
 
 from govcheck.app.project import open_project
 from govcheck.app.show import show_entity
-from govcheck.cli.options import parse_as_of
+from govcheck.cli.options import (
+    as_of_option,
+    config_option,
+    manifest_named,
+    output_option,
+    parse_as_of,
+)
 from govcheck.outputs import FormatOptions
 from govcheck.outputs.publish import write
 from govcheck.outputs.show import SHOW_RENDERERS
@@ -17,9 +23,9 @@ from govcheck.outputs.show import SHOW_RENDERERS
 @click.argument("reference", metavar="KIND/NAME")
 @click.option("-f", "--format", "format_name", type=click.Choice(list(SHOW_RENDERERS)),
               default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the answer to FILE instead of stdout.")
-@click.option("-c", "--config", "config_file", metavar="FILE", help="govcheck.yaml to use.")
-@click.option("--as-of", metavar="DATE", help="Judge dates (findings) as of this day (YYYY-MM-DD).")
+@output_option("Write the answer to FILE instead of stdout.")
+@config_option()
+@as_of_option("Judge dates (findings) as of this day (YYYY-MM-DD).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing (--output is still written).")
 @click.option("--color/--no-color", default=None, help="Accepted for every command; show "
               "prints no colour.")
@@ -32,4 +38,4 @@ def show(reference: str, format_name: str, output: str | None, config_file: str 
     view = show_entity(project, reference, date)
     text = SHOW_RENDERERS[format_name](view, FormatOptions())
     if output is not None or not quiet:
-        write(text, output, lambda target: target.suffix in (".yaml", ".yml"))
+        write(text, output, manifest_named)

@@ -35,3 +35,8 @@ def _visible(match: re.Match[str]) -> str:
     if code < 0x80:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}"
+
+
+def plural(count: int, word: str, plural: str | None = None) -> str:
+    """`1 finding`, `2 findings`; `plural` for a word that does not just take an s."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"

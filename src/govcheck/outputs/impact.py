@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable, Iterable
 
 from govcheck.changes.report import Change, Requirement
+from govcheck.model.text import plural
 from govcheck.model.timing import duration_words, iso_duration
 from govcheck.outputs import FormatOptions
 from govcheck.outputs.diff_text import requirement_group
@@ -34,9 +35,6 @@ UNNAMED = "not named yet (spec.lifecycle.replaced_by)"
 
 
 # -- shared words ---------------------------------------------------------------------------
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _names(keys: Iterable[str]) -> str:
@@ -85,7 +83,7 @@ def effect_words(link: LinkImpact, outage: float) -> str:
         return f"falls back to {_fallback_words(link, outage)}"
     if link.effect == MISSES_RUNS:
         runs = round(link.missed_runs)
-        missed = f"misses about {_plural(runs, 'run')}" if runs else "may miss a run"
+        missed = f"misses about {plural(runs, 'run')}" if runs else "may miss a run"
         notices = "; notices at its next run" + (
             f" (within {duration_words(link.notices_within)})" if link.notices_within else "")
         fallback = f"; then falls back to {_fallback_words(link, outage)}" if link.fallback else ""
@@ -123,25 +121,25 @@ def _effect_color(link: LinkImpact) -> str:
 def outage_summary(result: OutageImpact) -> str:
     """One sentence: how many links are hit and how."""
     uncovered = len(result.uncovered)
-    beyond = (f"; {_plural(uncovered, 'outlasts its', 'outlast their')} fallback's max_delay"
+    beyond = (f"; {plural(uncovered, 'outlasts its', 'outlast their')} fallback's max_delay"
               if uncovered else "")
-    return (f"{_plural(len(result.links), 'link')} hit ({len(result.direct)} directly, "
+    return (f"{plural(len(result.links), 'link')} hit ({len(result.direct)} directly, "
             f"{len(result.downstream)} downstream): "
-            f"{_plural(result.count(STOPS), 'stops', 'stop')}, "
-            f"{_plural(result.count(FALLS_BACK), 'falls back', 'fall back')}, "
-            f"{_plural(result.count(MISSES_RUNS), 'misses runs', 'miss runs')}, "
-            f"{_plural(result.count(WAITS), 'waits', 'wait')}{beyond}; "
-            f"{_plural(len(result.stale_data), 'stale copy', 'stale copies')} of datasets; "
-            f"{_plural(len(result.alerts), 'team')} to alert")
+            f"{plural(result.count(STOPS), 'stops', 'stop')}, "
+            f"{plural(result.count(FALLS_BACK), 'falls back', 'fall back')}, "
+            f"{plural(result.count(MISSES_RUNS), 'misses runs', 'miss runs')}, "
+            f"{plural(result.count(WAITS), 'waits', 'wait')}{beyond}; "
+            f"{plural(len(result.stale_data), 'stale copy', 'stale copies')} of datasets; "
+            f"{plural(len(result.alerts), 'team')} to alert")
 
 
 def replacement_summary(result: ReplacementImpact) -> str:
-    return (f"{_plural(len(result.records), 'dataset')} to re-home, "
-            f"{_plural(len(result.rebuilds), 'integration')} to rebuild or re-point, "
-            f"{_plural(len(result.workarounds), 'manual workaround')} "
+    return (f"{plural(len(result.records), 'dataset')} to re-home, "
+            f"{plural(len(result.rebuilds), 'integration')} to rebuild or re-point, "
+            f"{plural(len(result.workarounds), 'manual workaround')} "
             f"({_hours(result.hours_per_week)} a week), "
-            f"{_plural(len(result.signoffs), 'change')} needing sign-off from "
-            f"{_plural(len(result.people), 'person', 'people')}")
+            f"{plural(len(result.signoffs), 'change')} needing sign-off from "
+            f"{plural(len(result.people), 'person', 'people')}")
 
 
 def _hours(hours: float) -> str:
@@ -152,8 +150,8 @@ def _lifecycle_words(result: ReplacementImpact) -> str:
     lifecycle = result.lifecycle
     if lifecycle.contract_end:
         months = lifecycle.months_left or 0
-        when = (f"in {_plural(months, 'month')}" if months > 0 else
-                "this month" if months == 0 else f"{_plural(-months, 'month')} ago")
+        when = (f"in {plural(months, 'month')}" if months > 0 else
+                "this month" if months == 0 else f"{plural(-months, 'month')} ago")
         contract = f"contract ends {lifecycle.contract_end} ({when})"
     else:
         contract = "no contract end given"
@@ -181,11 +179,11 @@ def _outage_text(result: OutageImpact) -> list[Line]:
         (f"impact: {result.system} ({result.title}) down for "
         f"{duration_words(result.seconds)} ({result.duration}), as of {result.as_of}"),
         f"owner: {_team(result.owner)}", "",
-        f"{_plural(len(result.direct), 'link')} from or to {result.system}:")]
+        f"{plural(len(result.direct), 'link')} from or to {result.system}:")]
     for link in result.direct:
         lines += _link_text(link, result.seconds)
     if result.downstream:
-        lines += [_plain(""), _plain(f"{_plural(len(result.downstream), 'link')} downstream, "
+        lines += [_plain(""), _plain(f"{plural(len(result.downstream), 'link')} downstream, "
                                      "running as usual on stale data (nothing alerts on them):")]
         for link in result.downstream:
             lines += _link_text(link, result.seconds)
@@ -219,21 +217,21 @@ def _replacement_text(result: ReplacementImpact) -> list[str]:
              f"lifecycle: {_lifecycle_words(result)}",
              f"exit plan: {lifecycle.exit_plan if lifecycle.exit_plan else 'none'}",
              f"replacement: {result.replacement or UNNAMED}", ""]
-    lines.append(f"{_plural(len(result.records), 'dataset')} whose system of record moves:")
+    lines.append(f"{plural(len(result.records), 'dataset')} whose system of record moves:")
     for record in result.records:
         lines += _record_text(record)
-    lines += ["", f"{_plural(len(result.rebuilds), 'integration')} to rebuild or re-point:"]
+    lines += ["", f"{plural(len(result.rebuilds), 'integration')} to rebuild or re-point:"]
     for rebuild in result.rebuilds:
         lines += [(f"  {rebuild.integration}  {_arrow(rebuild)}  {_timing(rebuild)}  "
                   f"{rebuild.method or 'no method'}  [{', '.join(rebuild.datasets)}]  "
                   f"{_owner(rebuild.owner)}"), f"    {rebuild.action}"]
     count = len(result.workarounds)
-    lines += ["", (f"{_plural(count, 'manual workaround')} that "
+    lines += ["", (f"{plural(count, 'manual workaround')} that "
                    f"{'depends' if count == 1 else 'depend'} on it "
                    f"({_hours(result.hours_per_week)} a week):")]
     lines += [f"  {_workaround_text(item, result.system)}" for item in result.workarounds]
     lines += ["", (f"sign-off the replacement needs (what govcheck diff would require), "
-                  f"{_plural(len(result.signoffs), 'change')}:")]
+                  f"{plural(len(result.signoffs), 'change')}:")]
     for change in result.signoffs:
         lines.append(f"  {change.change_class} {change.type} {change.entity} — "
                      f"{change.detail}")

@@ -5,6 +5,7 @@ forge a finding line nor reach the terminal as an escape sequence."""
 from __future__ import annotations
 
 from govcheck.model.findings import Finding, Severity
+from govcheck.model.text import plural
 from govcheck.outputs.escape import json_document, printable
 from govcheck.outputs.options import FormatOptions
 from govcheck.rules.baseline import PRUNE_COMMAND
@@ -40,20 +41,16 @@ def _place(finding: Finding) -> str:
 def summary_line(report: CheckReport) -> str:
     counts = report.counts()
     waived = sum(1 for finding in report.findings if finding.waived)
-    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"),
-             _plural(counts["info"], "info", "info")]
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning"),
+             plural(counts["info"], "info", "info")]
     text = ", ".join(parts)
     accepted = [f"{waived} waived"] if waived else []
     if report.baseline is not None and report.baseline.matched:
         accepted.append(f"{report.baseline.matched} baselined")
     if accepted:
         text += f" ({', '.join(accepted)})"
-    return (f"{text} in {_plural(report.entities, 'entity', 'entities')} "
-            f"from {_plural(report.files, 'file')} (as of {report.as_of.isoformat()})")
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
+    return (f"{text} in {plural(report.entities, 'entity', 'entities')} "
+            f"from {plural(report.files, 'file')} (as of {report.as_of.isoformat()})")
 
 
 def baseline_lines(report: CheckReport) -> list[str]:
@@ -67,7 +64,7 @@ def baseline_lines(report: CheckReport) -> list[str]:
                      f"{outcome.expires.isoformat()}: every finding it accepted is reported again")
     if outcome.fixed:
         count = sum(entry.count for entry in outcome.fixed)
-        lines.append(f"{printable(outcome.file)}: {_plural(count, 'baselined finding')} no "
+        lines.append(f"{printable(outcome.file)}: {plural(count, 'baselined finding')} no "
                      f"longer occur{'s' if count == 1 else ''} (fixed); '{PRUNE_COMMAND}' removes "
                      f"{'it' if count == 1 else 'them'} from the baseline:")
         lines += [f"  fixed: {printable(entry.describe())}" for entry in outcome.fixed]

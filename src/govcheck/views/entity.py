@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.load.config import Config
+from govcheck.load.schema import KINDS
 from govcheck.model.capacity import (
     SystemLoad,
     headroom_fraction,
@@ -35,8 +36,7 @@ from govcheck.model.findings import Finding
 from govcheck.model.timing import describe_schedule, parse_date, parse_duration
 from govcheck.views.relations import Relations, relations, title_of
 
-KINDS_BY_KEY = {"team": "Team", "person": "Person", "system": "System", "dataset": "Dataset",
-                "integration": "Integration"}
+KINDS_BY_KEY = {kind.lower(): kind for kind in KINDS}   # "dataset": "Dataset", in KINDS' order
 
 
 @dataclass(frozen=True)
