@@ -8,6 +8,7 @@ from pathlib import Path
 from govcheck.app.check import CheckOptions, run_check
 from govcheck.app.project import Project
 from govcheck.errors import GovcheckError
+from govcheck.model.document import MANIFEST_SUFFIXES
 from govcheck.model.findings import Finding
 from govcheck.rules.baseline import (
     NEVER_BASELINED,
@@ -52,7 +53,7 @@ def write_project_baseline(project: Project, request: BaselineRequest,
                            as_of: dt.date) -> BaselineResult:
     """Write (or prune) the project's baseline file; nothing is replaced without `force`."""
     path, display = project.baseline_file(request.output)
-    if path.suffix in (".yaml", ".yml") or path.is_dir():
+    if path.suffix in MANIFEST_SUFFIXES or path.is_dir():
         raise GovcheckError(f"'{display}' is not a baseline file: name a .json file")
     if request.expires is not None and request.expires <= as_of:
         raise GovcheckError(f"--expires {request.expires.isoformat()} is not after "

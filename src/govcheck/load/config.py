@@ -9,6 +9,7 @@ from typing import Any
 
 from govcheck.errors import GovcheckError
 from govcheck.load import schema
+from govcheck.load.discover import display_name
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted
 from govcheck.model.document import Document, Position
@@ -16,7 +17,6 @@ from govcheck.model.estate import Estate
 from govcheck.model.findings import Severity
 from govcheck.model.timing import parse_date
 
-CONFIG_NAME = "govcheck.yaml"
 BASELINE_NAME = ".govcheck-baseline.json"
 # Where sign-off evidence may come from by default; `trailers` only when a project lists it.
 SIGNOFF_SOURCES = ("github", "signed", "cli")
@@ -94,19 +94,12 @@ def load_config(path: Path | None, root: Path, display: str | None = None) -> Co
     """Read and validate govcheck.yaml; anything wrong stops the run (exit 2)."""
     if path is None:
         return Config(root=root)
-    name = display or _display(path, root)
+    name = display or display_name(path, root)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise GovcheckError(f"cannot read the config file: {error.strerror}", name) from None
     return parse_config(name, data, path.parent)
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def parse_config(name: str, data: bytes, root: Path) -> Config:

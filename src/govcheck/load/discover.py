@@ -181,21 +181,31 @@ def folder_policy_files(folder: Path, root: Path | None = None) -> list[tuple[st
     if not exists(folder) or not folder.is_dir():
         raise GovcheckError(f"policy folder '{folder}' does not exist")
     paths = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
-    return [(_policy_name(path, root), _read_policy(path, root)) for path in paths]
+    return [(policy_name(path, root), _read_policy(path, root)) for path in paths]
 
 
 def _read_policy(path: Path, root: Path | None) -> bytes:
     try:
         return read_regular_file(str(path))
     except NotAFile as refused:
-        raise GovcheckError(f"{refused.what}, not a policy file", _policy_name(path, root)) from None
+        raise GovcheckError(f"{refused.what}, not a policy file", policy_name(path, root)) from None
     except OSError as error:
         raise GovcheckError(f"cannot read the policy file: {error.strerror}",
-                            _policy_name(path, root)) from None
+                            policy_name(path, root)) from None
 
 
-def _policy_name(path: Path, root: Path | None) -> str:
+def policy_name(path: Path, root: Path | None) -> str:
+    """A policy file's name in messages: relative to `root` when given and inside it."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def display_name(path: Path, root: Path) -> str:
+    """A file's name in messages (a config, a baseline, an inventory): relative to `root`
+    when inside it, else as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

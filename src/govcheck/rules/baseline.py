@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.errors import GovcheckError
+from govcheck.load.discover import display_name
 from govcheck.model.findings import Finding
 
 BASELINE_VERSION = 1
@@ -120,10 +121,7 @@ def baseline_text(baseline: Baseline) -> str:
 
 def baseline_display(path: Path, root: Path) -> str:
     """A baseline's name in messages: relative to the repository root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, root)
 
 
 def write_baseline(path: Path, display: str, baseline: Baseline) -> None:
@@ -188,7 +186,7 @@ def _check_header(document: Any, display: str) -> None:
 
 def _validate(document: dict[str, Any], text: str, display: str) -> None:
     # The schema gate and the date parser are imported where a baseline is read, not with
-    # this module: the report formats import it, and a remembered check reads no baseline.
+    # this module: the report formats import it for a constant, baseline or no baseline.
     from govcheck.load.schema.gate import gate_for
     if gate_for(BASELINE_SCHEMA)(document):
         return
@@ -212,10 +210,8 @@ _RULE_KEY = re.compile(r'"rule"\s*:')
 
 def _entry_line(text: str, index: Any) -> int | None:
     """The line of the index-th entry: entries are the only objects with a "rule" key."""
-    matches = list(_RULE_KEY.finditer(text))
-    if not isinstance(index, int) or index >= len(matches):
-        return None
-    return text.count("\n", 0, matches[index].start()) + 1
+    lines = entry_lines(text)
+    return lines[index] if isinstance(index, int) and index < len(lines) else None
 
 
 def entry_lines(text: str) -> list[int]:

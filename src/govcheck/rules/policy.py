@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from govcheck.errors import GovcheckError
-from govcheck.load.discover import folder_policy_files, policy_files
+from govcheck.load.discover import folder_policy_files, policy_files, policy_name
 from govcheck.load.documents import load_bytes
 from govcheck.load.schema import dotted, explain, suggest
 from govcheck.load.schema.gate import gate_for
@@ -247,18 +247,13 @@ def pack_policy_files(pack: Pack, root: Path | None = None) -> list[tuple[str, b
         if relative.parts[0] == PACK_CASES:
             continue
         files.append((f"<{pack.label}>/{relative.as_posix()}" if pack.distribution
-                      else _relative(Path(name), root), data))
+                      else policy_name(Path(name), root), data))
     if not files:
         raise GovcheckError(f"policy pack '{pack.name}' has no rule files (*.yaml) in "
                             f"{pack.folder}")
     return files
 
 
-def _relative(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 BUILT_IN = "built-in"

@@ -36,6 +36,7 @@ from govcheck.app.imports.drafts import (
     Reading,
     name_problem,
 )
+from govcheck.load.discover import display_name
 from govcheck.model.timing import parse_date
 
 FORMAT = "csv"
@@ -70,15 +71,8 @@ class Row:
 def read(sources: Iterable[Path], cwd: Path) -> Reading:
     reading = Reading()
     for source in sources:
-        reading.extend(read_file(source, _display(source, cwd)))
+        reading.extend(read_file(source, display_name(source, cwd)))
     return reading
-
-
-def _display(path: Path, cwd: Path) -> str:
-    try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def read_file(path: Path, name: str) -> Reading:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.model.document import Path_, SchemaProblem
-from govcheck.model.estate import is_todo
 
 API_VERSION = "govcheck/v1"
 KINDS = ("Team", "Person", "System", "Dataset", "Integration")
@@ -174,6 +173,7 @@ def _deletions(word: str) -> set[str]:
 def explain(error: Any, prefix: Path_ = ()) -> Iterator[SchemaProblem]:
     """A jsonschema error as govcheck's problems (a path and a sentence); `prefix` is where
     the validated value stands in its document."""
+    from govcheck.model.estate import is_todo  # only when there is an error to explain
     path: Path_ = prefix + tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     validator = error.validator
