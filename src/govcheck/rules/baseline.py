@@ -226,11 +226,13 @@ def entry_lines(text: str) -> list[int]:
 
 
 def _baseline(document: dict[str, Any], text: str, display: str) -> Baseline:
-    from govcheck.model.timing import parse_date
-    expires = parse_date(document["expires"]) if "expires" in document else None
-    if "expires" in document and expires is None:
-        raise GovcheckError(f"invalid baseline: expires '{document['expires']}' is not a date",
-                            display, 1)
+    expires = None
+    if "expires" in document:
+        from govcheck.model.timing import parse_date  # only a baseline that expires needs it
+        expires = parse_date(document["expires"])
+        if expires is None:
+            raise GovcheckError(f"invalid baseline: expires '{document['expires']}' is not a "
+                                "date", display, 1)
     lines = entry_lines(text)
     seen: dict[Identity, int] = {}
     entries = []
